@@ -1,0 +1,6 @@
+"""`python -m ganlab ...`: see ganlab.cli."""
+import sys
+
+from .cli import main
+
+sys.exit(main())

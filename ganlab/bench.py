@@ -1,0 +1,90 @@
+"""Training speed and NumPy calls per epoch (`python -m ganlab bench`).
+
+In the browser every NumPy call costs several times its native price, so the
+number of calls per epoch decides the page's speed at small network sizes. They
+are counted with an ndarray subclass whose __array_ufunc__ / __array_function__
+hooks see every ufunc (operators, in-place operators, reductions, matmul) and
+every array function (concatenate, clip, ...) the trainer runs. Random draws,
+slicing and attribute access are not counted.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from .gan import Trainer
+
+CONFIGS = {
+    "defaults (1x8)": {},
+    "2x20": {"g_layers": 2, "g_units": 20, "d_layers": 2, "d_units": 20},
+    "5x100": {"g_layers": 5, "g_units": 100, "d_layers": 5, "d_units": 100},
+}
+
+
+class _Counted(np.ndarray):
+    calls = 0
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        _Counted.calls += 1
+        inputs = tuple(x.view(np.ndarray) if isinstance(x, _Counted) else x for x in inputs)
+        if "out" in kwargs:
+            kwargs["out"] = tuple(x.view(np.ndarray) if isinstance(x, _Counted) else x
+                                  for x in kwargs["out"])
+        out = getattr(ufunc, method)(*inputs, **kwargs)
+        return out.view(_Counted) if isinstance(out, np.ndarray) else out
+
+    def __array_function__(self, func, types, args, kwargs):
+        _Counted.calls += 1
+        return super().__array_function__(func, (np.ndarray,), _plain(args), _plain(kwargs))
+
+
+def _plain(x):
+    if isinstance(x, _Counted):
+        return x.view(np.ndarray)
+    if isinstance(x, (list, tuple)):
+        return type(x)(_plain(v) for v in x)
+    if isinstance(x, dict):
+        return {k: _plain(v) for k, v in x.items()}
+    return x
+
+
+def count_calls(settings: dict | None = None, epochs: int = 2000) -> float:
+    """NumPy calls per epoch, averaged over `epochs` (pool refills included)."""
+    t = Trainer(settings or {})
+    for net in (t.G, t.D):
+        net.bind(net.params.view(_Counted), net.grad.view(_Counted))
+    t.opt_d, t.opt_g = t._optimizer("d"), t._optimizer("g")
+    t.train(10)
+    _Counted.calls = 0
+    t.train(epochs)
+    return _Counted.calls / epochs
+
+
+def time_epochs(settings: dict, seconds: float) -> dict:
+    t = Trainer(settings)
+    t.train(20)
+    n, start = 0, time.perf_counter()
+    batch = 10
+    while time.perf_counter() - start < seconds:
+        t.train(batch)
+        n += batch
+        batch = min(batch * 2, 2000)
+    dt = time.perf_counter() - start
+    return {"epochs_per_s": round(n / dt, 1), "ms_per_epoch": round(1e3 * dt / n, 4), "epochs": n}
+
+
+def run(seconds: float = 2.0) -> dict:
+    out = {name: time_epochs(cfg, seconds) for name, cfg in CONFIGS.items()}
+    out["numpy_calls_per_epoch_defaults"] = round(count_calls(), 1)
+    out["numpy"] = np.__version__
+    return out
+
+
+def format_table(result: dict) -> str:
+    lines = [f"{'configuration':16} {'epochs/s':>10} {'ms/epoch':>10}"]
+    for name in CONFIGS:
+        r = result[name]
+        lines.append(f"{name:16} {r['epochs_per_s']:>10,.0f} {r['ms_per_epoch']:>10.4f}")
+    lines.append(f"NumPy calls per epoch at the defaults: {result['numpy_calls_per_epoch_defaults']}")
+    return "\n".join(lines)

@@ -1,0 +1,113 @@
+"""What the views show, as plain arrays: nothing here draws, so all of it is testable.
+
+- `heatmap`: the discriminator's verdict D(x) on a res x res grid over the square.
+- the displayed samples: fixed real points and G(z) for a fixed noise batch (fixed
+  so the fakes move smoothly from frame to frame), each with D's verdict on it.
+- `arrows`: for each displayed fake x, -dL_G/dx, the direction in which the
+  generator's loss pushes that point (its length is the gradient's size).
+- `manifold`: a regular noise grid pushed through G. Every grid cell carries the
+  same probability mass, so where G squeezes a cell into a small area, generated
+  points are dense; `shade` is density / (density + average density), in (0, 1).
+
+Conventions: a point is (x, y) with y up. Grid images are row-major with row 0 at
+the *top* (y near 1) and column 0 at the left (x near 0), as a canvas expects.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from . import losses, noise
+
+HEAT_RES = 60
+MANIFOLD_RES = 21
+CURVE_RES = 101
+
+
+@dataclass
+class Frame:
+    heat: np.ndarray        # (res, res) D(x) in [0, 1], row 0 at the top
+    real: np.ndarray        # (n, 2) displayed real points
+    fake: np.ndarray        # (m, 2) displayed fake points
+    d_real: np.ndarray      # (n,) D(x) on the real points
+    d_fake: np.ndarray      # (m,) D(x) on the fake points
+    arrows: np.ndarray      # (m, 2) -dL_G/dx at each fake point
+    manifold: np.ndarray | None = None   # (k, 2) images of the noise grid (row-major)
+    shade: np.ndarray | None = None      # per quad (res-1, res-1), or per segment (k-1,)
+
+
+@lru_cache(maxsize=8)
+def grid_points(res: int) -> np.ndarray:
+    """Centres of a res x res grid of cells over the square, row 0 at the top."""
+    c = (np.arange(res) + 0.5) / res
+    x, y = np.meshgrid(c, c[::-1])
+    pts = np.stack([x.ravel(), y.ravel()], axis=1)
+    pts.setflags(write=False)
+    return pts
+
+
+@lru_cache(maxsize=8)
+def _targets(m: int) -> losses.Targets:
+    return losses.Targets(m)
+
+
+def _display(loss: str, logits: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """D's verdict in [0, 1]. A Wasserstein critic's score has no fixed scale or
+    offset, so it is shown relative to its spread over `reference` (the grid)."""
+    if loss == "wasserstein":
+        centre, spread = reference.mean(), reference.std() + 1e-12
+        return losses.realness("log", 2.0 * (logits - centre) / spread)
+    return losses.realness(loss, logits)
+
+
+def heatmap(trainer, res: int = HEAT_RES) -> np.ndarray:
+    """D(x) on a res x res grid, shape (res, res), row 0 at the top."""
+    logits = trainer.D.forward(grid_points(res))
+    return _display(trainer.settings["loss"], logits, logits).reshape(res, res)
+
+
+def frame(trainer, res: int = HEAT_RES, with_manifold: bool = True) -> Frame:
+    """Everything the main view shows, from one D pass over grid, reals and fakes."""
+    loss = trainer.settings["loss"]
+    fake = trainer.G.forward(trainer.show_noise)
+    real = trainer.show_real
+    g, n, m = res * res, len(real), len(fake)
+    logits = trainer.D.forward(np.concatenate((grid_points(res), real, fake)))
+    verdict = _display(loss, logits, logits[:g]).ravel()
+    # The generator loss of each fake on its own (the batch mean's gradient times m),
+    # back through D to the point: the pull G's update puts on that point.
+    _, dl = losses.g_loss(loss, logits[g + n:], _targets(m))
+    arrows = trainer.D.input_grad(dl, rows=slice(g + n, None))
+    arrows *= -m
+    out = Frame(heat=verdict[:g].reshape(res, res), real=real, fake=fake,
+                d_real=verdict[g:g + n], d_fake=verdict[g + n:], arrows=arrows)
+    if with_manifold:
+        out.manifold, out.shade = manifold(trainer)
+    return out
+
+
+@lru_cache(maxsize=16)
+def _noise_grid(kind: str, dim: int, res: int):
+    return noise.grid(kind, dim, res)
+
+
+def manifold(trainer, res: int = MANIFOLD_RES) -> tuple[np.ndarray, np.ndarray]:
+    """G's image of the noise grid and a density shade per cell (segment for 1D noise)."""
+    s = trainer.settings
+    dim = s["noise_dim"]
+    z, mass = _noise_grid(s["noise"], dim, CURVE_RES if dim == 1 else res)
+    pts = trainer.G.forward(z)
+    if dim == 1:
+        d = np.diff(pts, axis=0)
+        size = np.hypot(d[:, 0], d[:, 1])
+    else:
+        p = pts.reshape(res, res, 2)
+        # A quad's area is half the cross product of its diagonals.
+        d1 = p[1:, 1:] - p[:-1, :-1]
+        d2 = p[:-1, 1:] - p[1:, :-1]
+        size = 0.5 * np.abs(d1[..., 0] * d2[..., 1] - d1[..., 1] * d2[..., 0])
+    density = mass / np.maximum(size, 1e-12)
+    average = mass * size.size / max(float(size.sum()), 1e-12)
+    return pts, density / (density + average)

@@ -1,0 +1,434 @@
+"""The trainer: a generator G and a discriminator D learning against each other.
+
+    G: noise z -> point x in the square (hidden layers, then a linear output layer
+       whose bias starts at (0.5, 0.5), the square's centre; nothing squashes the
+       output, so G's gradients never vanish at the edges, and the views and
+       metrics clamp what falls outside);
+    D: point x -> one logit l (D(x) = sigmoid(l) for the log losses).
+
+One discriminator step (`d_step`): draw a fresh batch of n real points and n fakes
+G(z), run D on all 2n rows at once, and move D's parameters down the gradient of
+its loss. One generator step (`g_step`): draw fresh noise, run D(G(z)), and move
+G's parameters down the gradient of the generator loss, back-propagated through
+D into G (D's parameters stay as they are). One `epoch`: k_d D steps then k_g G
+steps.
+
+Everything random comes from one `numpy.random.Generator` seeded with the
+`seed` setting, drawn in a fixed order, so the same settings give the same
+numbers step for step, under CPython and in the browser. To keep the per-step
+NumPy calls few, real points and noise are drawn POOL rows at a time and handed
+out in slices (`_Pool`); a pool is redrawn from the same generator when used up.
+
+History: the D and G losses of the last step of each kind, every epoch; KL and
+JS every METRICS_EVERY epochs (and at epoch 0). When a series reaches
+History.CAP points, every other point is dropped and the recording stride
+doubles, so memory stays bounded however long it trains.
+"""
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+
+from . import data, losses, metrics, noise, optim
+from .nn import MLP
+from .state import BY_NAME, SETTINGS, SettingsError, make_settings
+
+FORMAT = "ganlab-model"
+VERSION = 1
+POOL = 4096             # rows drawn at once for real points and for noise
+N_SHOW_REAL = 400       # real points the views show
+N_SHOW_FAKE = 200       # fakes the views show, from a fixed noise batch
+N_METRIC_FAKE = 2500    # fakes behind the KL/JS histogram
+N_METRIC_REAL = 5000    # reals behind the KL/JS histogram
+METRICS_EVERY = 50
+G_OUT_SCALE = 0.15      # initial spread of the fakes, about 0.15 per axis
+EXPLODED = 1e12         # squared parameter norm treated as blown up
+
+
+class ModelFileError(ValueError):
+    """A model file that cannot be loaded, with the reason."""
+
+
+class _Pool:
+    """Samples drawn POOL at a time from the trainer's generator, handed out in slices.
+
+    `state` remembers the generator's state just before the current pool was
+    drawn, so a saved trainer can redraw exactly the same pool when loaded.
+    """
+
+    def __init__(self, draw):
+        self.draw = draw
+        self.rows = None
+        self.pos = 0
+        self.state = None
+
+    def take(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        if self.rows is None or self.pos + n > len(self.rows):
+            self.state = rng.bit_generator.state
+            self.rows = self.draw(rng, max(POOL, n))
+            self.pos = 0
+        out = self.rows[self.pos:self.pos + n]
+        self.pos += n
+        return out
+
+    def to_dict(self):
+        if self.rows is None:
+            return None
+        return {"state": self.state, "size": len(self.rows), "pos": self.pos}
+
+    def load(self, rng: np.random.Generator, saved) -> None:
+        if saved is None:
+            self.rows, self.state, self.pos = None, None, 0
+            return
+        rng.bit_generator.state = saved["state"]
+        self.state = saved["state"]
+        self.rows = self.draw(rng, int(saved["size"]))
+        self.pos = int(saved["pos"])
+        if not 0 <= self.pos <= len(self.rows):
+            raise ValueError("pool position out of range")
+
+
+class History:
+    """Loss and metric series with bounded memory (see the module docstring)."""
+
+    CAP = 4096
+
+    def __init__(self):
+        self.losses: list[list] = []    # [epoch, d_loss, g_loss]
+        self.metrics: list[list] = []   # [epoch, kl, js]
+        self.stride = {"losses": 1, "metrics": METRICS_EVERY}
+
+    def add(self, series: str, epoch: int, *values) -> None:
+        stride = self.stride[series]
+        if epoch % stride:
+            return
+        rows = getattr(self, series)
+        rows.append([epoch, *values])
+        if len(rows) >= self.CAP:
+            stride *= 2
+            self.stride[series] = stride
+            rows[:] = [r for r in rows if r[0] % stride == 0]
+
+    def to_dict(self) -> dict:
+        return {"losses": self.losses, "metrics": self.metrics, "stride": self.stride}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "History":
+        h = cls()
+        h.losses = [[int(r[0]), _opt_float(r[1]), _opt_float(r[2])] for r in d["losses"]]
+        h.metrics = [[int(r[0]), _opt_float(r[1]), _opt_float(r[2])] for r in d["metrics"]]
+        h.stride = {"losses": int(d["stride"]["losses"]),
+                    "metrics": int(d["stride"]["metrics"])}
+        return h
+
+
+class Trainer:
+    """A GAN on 2D points: settings, both networks, their optimisers and the history."""
+
+    def __init__(self, settings: dict | None = None, points=None):
+        self.settings = make_settings(settings or {})
+        self.points = None if points is None else data.check_points(points)
+        if self.settings["preset"] == "points" and self.points is None:
+            raise SettingsError("preset 'points' needs a point set: draw or import points")
+        self.reset()
+
+    # ----- building a fresh model -------------------------------------------------
+    def reset(self) -> None:
+        """A new model from the current settings and seed: epoch 0, empty history."""
+        s = self.settings
+        rng = self.rng = np.random.default_rng(s["seed"])
+        self.G = MLP([s["noise_dim"]] + [s["g_units"]] * s["g_layers"] + [2],
+                     s["g_activation"], rng, out_bias=0.5, out_scale=G_OUT_SCALE)
+        self.D = MLP([2] + [s["d_units"]] * s["d_layers"] + [1], s["d_activation"], rng,
+                     centre=0.5)
+        self.show_noise = noise.sample(rng, s["noise"], N_SHOW_FAKE, s["noise_dim"])
+        self.show_real = self.sample_real(rng, N_SHOW_REAL)
+        self.metric_noise = noise.sample(rng, s["noise"], N_METRIC_FAKE, s["noise_dim"])
+        self.real_hist = metrics.histogram(self.sample_real(rng, N_METRIC_REAL))
+        self._real = _Pool(self.sample_real)
+        self._noise = _Pool(lambda r, n: noise.sample(r, s["noise"], n, s["noise_dim"]))
+        self._targets: dict[int, losses.Targets] = {}
+        self.opt_d = self._optimizer("d")
+        self.opt_g = self._optimizer("g")
+        self.epoch_count = self.d_steps = self.g_steps = 0
+        self.last_d_loss = self.last_g_loss = None
+        self.diverged: str | None = None
+        self.history = History()
+        self.history.add("metrics", 0, *self.kl_js())
+
+    def sample_real(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        s = self.settings
+        return data.sample(s["preset"], rng, n, self.points, s["jitter"])
+
+    def _optimizer(self, net: str):
+        s = self.settings
+        model = self.D if net == "d" else self.G
+        return optim.make(s[f"optimizer_{net}"], model.params, model.grad, lr=s[f"lr_{net}"],
+                          beta1=s["beta1"], beta2=s["beta2"], momentum=s["momentum"])
+
+    def _batch_targets(self, n: int) -> losses.Targets:
+        t = self._targets.get(n)
+        if t is None:
+            t = self._targets[n] = losses.Targets(n)
+        return t
+
+    # ----- training ----------------------------------------------------------------
+    def d_step(self, want_loss: bool = True) -> bool:
+        """One discriminator update on a fresh batch; G is unchanged. False if diverged."""
+        if self.diverged:
+            return False
+        s = self.settings
+        n = s["batch"]
+        real = self._real.take(self.rng, n)
+        fake = self.G.forward(self._noise.take(self.rng, n))
+        logits = self.D.forward(np.concatenate((real, fake)))
+        loss, dl = losses.d_loss(s["loss"], logits, self._batch_targets(n), want_loss)
+        self.D.backward(dl)
+        self.opt_d.step()
+        if s["loss"] == "wasserstein":
+            np.clip(self.D.params, -s["clip"], s["clip"], out=self.D.params)
+        self.d_steps += 1
+        if want_loss:
+            self.last_d_loss = loss
+        self._check("d", loss)
+        return not self.diverged
+
+    def g_step(self, want_loss: bool = True) -> bool:
+        """One generator update through the (fixed) discriminator. False if diverged."""
+        if self.diverged:
+            return False
+        s = self.settings
+        n = s["batch"]
+        fake = self.G.forward(self._noise.take(self.rng, n))
+        logits = self.D.forward(fake)
+        loss, dl = losses.g_loss(s["loss"], logits, self._batch_targets(n), want_loss)
+        self.G.backward(self.D.input_grad(dl))
+        self.opt_g.step()
+        self.g_steps += 1
+        if want_loss:
+            self.last_g_loss = loss
+        self._check("g", loss)
+        return not self.diverged
+
+    def epoch(self) -> bool:
+        """k_d discriminator steps, then k_g generator steps. False if diverged."""
+        if self.diverged:
+            return False
+        k_d, k_g = self.settings["k_d"], self.settings["k_g"]
+        for i in range(k_d):
+            if not self.d_step(want_loss=i == k_d - 1):
+                return False
+        for i in range(k_g):
+            if not self.g_step(want_loss=i == k_g - 1):
+                return False
+        self.epoch_count = e = self.epoch_count + 1
+        self.history.add("losses", e, self.last_d_loss, self.last_g_loss)
+        if e % METRICS_EVERY == 0:
+            self.history.add("metrics", e, *self.kl_js())
+        return True
+
+    def train(self, epochs: int) -> int:
+        """Run up to `epochs` epochs; stop early on divergence. Returns epochs run."""
+        for done in range(epochs):
+            if not self.epoch():
+                return done
+        return epochs
+
+    def _check(self, net: str, loss) -> None:
+        """Stop training with a readable reason if a loss or a parameter blew up."""
+        model = self.D if net == "d" else self.G
+        sq = float(model.params @ model.params)
+        who = "discriminator" if net == "d" else "generator"
+        if loss is not None and not math.isfinite(loss):
+            what = f"the {who}'s loss became infinite or NaN"
+        elif not sq < EXPLODED:    # also true for NaN
+            what = f"the {who}'s weights blew up (their size passed {math.sqrt(EXPLODED):g})"
+        else:
+            return
+        s = self.settings
+        hint = f"lower lr_{net} (now {s[f'lr_{net}']:g})"
+        if s[f"optimizer_{net}"] != "adam":
+            hint += f" or switch optimizer_{net} to adam"
+        steps = self.d_steps if net == "d" else self.g_steps
+        self.diverged = f"Training stopped: {what} after {steps} {who} steps. Try: {hint}, then Reset."
+
+    # ----- measuring ------------------------------------------------------------------
+    def generate(self, z: np.ndarray) -> np.ndarray:
+        """G(z) without touching anything the training uses."""
+        return self.G.forward(z)
+
+    def kl_js(self) -> tuple[float, float]:
+        """KL(real || fake) and JS(real, fake) on the 30x30 grid, from fixed noise."""
+        fake_hist = metrics.histogram(self.generate(self.metric_noise))
+        return metrics.kl(self.real_hist, fake_hist), metrics.js(self.real_hist, fake_hist)
+
+    def mode_coverage(self) -> dict | None:
+        """Mode coverage of the fixed metric fakes, for presets with known modes."""
+        modes = data.modes(self.settings["preset"])
+        if modes is None:
+            return None
+        return metrics.mode_coverage(self.generate(self.metric_noise), modes)
+
+    def summary(self) -> dict:
+        """The figures a learner or a script wants after training (None where unknown)."""
+        finite = bool(np.isfinite(self.G.params).all())
+        kl, js = self.kl_js() if finite else (None, None)
+        return {"epochs": self.epoch_count, "d_steps": self.d_steps, "g_steps": self.g_steps,
+                "d_loss": _finite_or_none(self.last_d_loss),
+                "g_loss": _finite_or_none(self.last_g_loss),
+                "kl": kl, "js": js, "modes": self.mode_coverage() if finite else None,
+                "diverged": self.diverged is not None, "reason": self.diverged}
+
+    # ----- changing settings and data -------------------------------------------------
+    def update(self, changes: dict) -> bool:
+        """Apply settings changes; validate all first, so a bad one changes nothing.
+
+        Changes that need a new model (architecture, data, noise, seed) reset it;
+        the others (learning rates, k, loss, batch, optimisers) apply at once and
+        training carries on. Returns True if the model was reset.
+        """
+        new = make_settings(self.settings, **changes)
+        if new["preset"] == "points" and self.points is None:
+            raise SettingsError("preset 'points' needs a point set: draw or import points")
+        old, self.settings = self.settings, new
+        if any(new[k] != old[k] for k in new if BY_NAME[k].resets):
+            self.reset()
+            return True
+        for net, opt in (("d", self.opt_d), ("g", self.opt_g)):
+            if new[f"optimizer_{net}"] != old[f"optimizer_{net}"]:
+                setattr(self, f"opt_{net}", self._optimizer(net))
+            else:
+                opt.lr = new[f"lr_{net}"]
+                opt.beta1, opt.beta2, opt.momentum = new["beta1"], new["beta2"], new["momentum"]
+        return False
+
+    def set_points(self, points) -> None:
+        """Make `points` the training data (preset 'points') and reset the model.
+
+        Raises DataError, leaving everything as it was, if the points are unusable.
+        """
+        self.points = data.check_points(points)
+        self.settings = dict(self.settings, preset="points")
+        self.reset()
+
+    # ----- saving and loading -----------------------------------------------------------
+    def to_dict(self) -> dict:
+        """Everything needed to continue exactly where this trainer is."""
+        return {
+            "format": FORMAT, "version": VERSION,
+            "settings": dict(self.settings),
+            "points": None if self.points is None else self.points.tolist(),
+            "epoch": self.epoch_count, "d_steps": self.d_steps, "g_steps": self.g_steps,
+            "last_d_loss": self.last_d_loss, "last_g_loss": self.last_g_loss,
+            "g_params": self.G.params.tolist(), "d_params": self.D.params.tolist(),
+            "opt_d": self.opt_d.state(), "opt_g": self.opt_g.state(),
+            "rng": self.rng.bit_generator.state,
+            "pools": {"real": self._real.to_dict(), "noise": self._noise.to_dict()},
+            "history": self.history.to_dict(),
+            "diverged": self.diverged,
+        }
+
+    def to_json(self) -> str:
+        """The model as JSON text. ModelFileError if it holds NaN/inf (a diverged model)."""
+        try:
+            return json.dumps(self.to_dict(), allow_nan=False, separators=(",", ":"))
+        except ValueError:
+            raise ModelFileError("the model has diverged (some of its numbers are infinite "
+                                 "or NaN): Reset before saving") from None
+
+    @classmethod
+    def from_dict(cls, d) -> "Trainer":
+        """Rebuild a trainer saved by `to_dict`; ModelFileError says what is wrong."""
+        if not isinstance(d, dict) or d.get("format") != FORMAT:
+            raise ModelFileError(f"not a ganlab model file (expected \"format\": \"{FORMAT}\")")
+        if d.get("version") != VERSION:
+            raise ModelFileError(f"unsupported model file version {d.get('version')!r} "
+                                 f"(this ganlab reads version {VERSION})")
+        try:
+            settings = d["settings"]
+            if not isinstance(settings, dict):
+                raise ModelFileError("'settings' must be an object")
+            unknown = sorted(set(settings) - set(BY_NAME))
+            if unknown:
+                raise ModelFileError(f"unknown setting(s) {', '.join(unknown)}")
+            t = cls(settings, d.get("points"))
+            t.G.set_params(_finite(d["g_params"], "g_params"))
+            t.D.set_params(_finite(d["d_params"], "d_params"))
+            for net in ("d", "g"):
+                st = d[f"opt_{net}"]
+                if st.get("kind") != t.settings[f"optimizer_{net}"]:
+                    raise ModelFileError(f"opt_{net} is for {st.get('kind')!r}, but "
+                                         f"optimizer_{net} is {t.settings[f'optimizer_{net}']!r}")
+                getattr(t, f"opt_{net}").load(st)
+            t._real.load(t.rng, d["pools"]["real"])
+            t._noise.load(t.rng, d["pools"]["noise"])
+            t.rng.bit_generator.state = d["rng"]
+            t.epoch_count, t.d_steps, t.g_steps = (_count(d, k) for k in ("epoch", "d_steps", "g_steps"))
+            t.last_d_loss, t.last_g_loss = _opt_float(d["last_d_loss"]), _opt_float(d["last_g_loss"])
+            t.history = History.from_dict(d["history"])
+            reason = d.get("diverged")
+            t.diverged = reason if isinstance(reason, str) else None
+        except ModelFileError:
+            raise
+        except KeyError as err:
+            raise ModelFileError(f"missing field {err.args[0]!r}") from None
+        except (SettingsError, data.DataError) as err:
+            raise ModelFileError(str(err)) from None
+        except (TypeError, ValueError, AttributeError, IndexError) as err:
+            raise ModelFileError(f"malformed model file: {err}") from None
+        return t
+
+    @classmethod
+    def from_json(cls, text: str) -> "Trainer":
+        try:
+            d = json.loads(text)
+        except (json.JSONDecodeError, RecursionError) as err:
+            raise ModelFileError(f"not valid JSON: {err}") from None
+        return cls.from_dict(d)
+
+    def save(self, path: str) -> None:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(self.to_json())
+
+    @classmethod
+    def load(cls, path: str) -> "Trainer":
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        except (OSError, UnicodeDecodeError) as err:
+            raise ModelFileError(f"cannot read {path}: {getattr(err, 'strerror', None) or err}") from None
+        try:
+            return cls.from_json(text)
+        except ModelFileError as err:
+            raise ModelFileError(f"{path}: {err}") from None
+
+
+def _finite_or_none(v):
+    return v if v is not None and math.isfinite(v) else None
+
+
+def _finite(values, name: str) -> np.ndarray:
+    arr = np.asarray(values, dtype=float)
+    if arr.ndim != 1 or not np.isfinite(arr).all():
+        raise ModelFileError(f"'{name}' must be a list of finite numbers")
+    return arr
+
+
+def _count(d: dict, key: str) -> int:
+    v = d[key]
+    if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+        raise ModelFileError(f"'{key}' must be a whole number >= 0")
+    return v
+
+
+def _opt_float(v):
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise ModelFileError(f"expected a number or null, got {v!r}")
+    return float(v)
+
+
+__all__ = ["Trainer", "ModelFileError", "SETTINGS"]

@@ -1,0 +1,156 @@
+"""Dense networks (multi-layer perceptrons) with hand-written forward and backward passes.
+
+A network maps a batch `x` of shape (n, sizes[0]) through hidden layers
+    h = act(a @ W + b)
+to a linear output layer `a @ W + b` of width sizes[-1]. All weights and biases
+live in one flat float64 array `params` (and their gradients in `grad`), with a
+per-layer matrix/vector *view* into it, so an optimiser updates the whole network
+with a handful of vectorised NumPy calls instead of one per layer.
+
+Contract (as in numpy-ml): `forward` caches what `backward` needs; `backward`
+takes dL/d(output), fills `grad` with dL/d(params) and, if asked, returns
+dL/d(input).
+
+Initialisation: weights ~ N(0, s^2) with He scaling s = sqrt(2 / fan_in) in front
+of ReLU-like activations (they zero half their input, so the variance is doubled
+back), Xavier/Glorot scaling s = sqrt(2 / (fan_in + fan_out)) in front of
+tanh, sigmoid, linear and for the output layer, unless `out_scale` sets the
+output layer's scale (the generator starts as a small cloud, not a spray across
+the page). Biases start at 0, except that the caller may set the output bias
+(the generator starts at the centre of the square) and the input's `centre`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+LEAK = 0.2  # slope of leaky_relu for negative inputs
+
+
+def activate(name: str, z: np.ndarray) -> np.ndarray:
+    """Apply activation `name` to `z` in place and return it."""
+    if name == "relu":
+        return np.maximum(z, 0.0, out=z)
+    if name == "leaky_relu":
+        return np.maximum(z, LEAK * z, out=z)
+    if name == "tanh":
+        return np.tanh(z, out=z)
+    if name == "sigmoid":
+        # 1/(1+e^-z) written with tanh so it never overflows.
+        np.tanh(0.5 * z, out=z)
+        z *= 0.5
+        z += 0.5
+        return z
+    if name == "linear":
+        return z
+    raise ValueError(f"unknown activation {name!r}")
+
+
+def activation_grad(name: str, h: np.ndarray, dh: np.ndarray) -> np.ndarray:
+    """dL/dz for h = act(z), from the activation's *output* h and dL/dh (new array)."""
+    if name == "relu":
+        return dh * (h > 0)
+    if name == "leaky_relu":
+        return dh * np.where(h > 0, 1.0, LEAK)
+    if name == "tanh":
+        return dh * (1.0 - h * h)
+    if name == "sigmoid":
+        return dh * (h * (1.0 - h))
+    if name == "linear":
+        return dh.copy()
+    raise ValueError(f"unknown activation {name!r}")
+
+
+class MLP:
+    """A dense network whose parameters are one flat array with per-layer views."""
+
+    def __init__(self, sizes: list[int], activation: str, rng: np.random.Generator,
+                 out_bias: float = 0.0, out_scale: float | None = None,
+                 centre: float = 0.0, dtype=np.float64):
+        self.sizes = list(sizes)
+        self.activation = activation
+        shapes = list(zip(self.sizes[:-1], self.sizes[1:]))
+        total = sum(i * o + o for i, o in shapes)
+        self.bind(np.zeros(total, dtype=dtype), np.zeros(total, dtype=dtype))
+        relu_like = activation in ("relu", "leaky_relu")
+        for layer, (i, o) in enumerate(shapes):
+            last = layer == len(shapes) - 1
+            scale = np.sqrt(2.0 / i) if relu_like and not last else np.sqrt(2.0 / (i + o))
+            if last and out_scale is not None:
+                scale = out_scale / np.sqrt(i)
+            # Weights are drawn layer by layer in a fixed order: same seed, same net.
+            self.W[layer][...] = rng.standard_normal((i, o)) * scale
+        # Each first-layer unit's boundary (where its input sum is 0) goes through
+        # `centre`: for inputs in the unit square, centre 0.5 keeps every ReLU alive on
+        # part of the square instead of leaving some dead from the start.
+        self.b[0][...] -= centre * self.W[0].sum(axis=0)
+        self.b[-1][...] += out_bias
+        self._acts: list[np.ndarray] = []
+
+    def bind(self, params: np.ndarray, grad: np.ndarray) -> None:
+        """Use `params` and `grad` (flat arrays) as storage; W, b, dW, db become views of them."""
+        self.params, self.grad = params, grad
+        self.W, self.b, self.dW, self.db = [], [], [], []
+        pos = 0
+        for i, o in zip(self.sizes[:-1], self.sizes[1:]):
+            for arr, mats, vecs in ((params, self.W, self.b), (grad, self.dW, self.db)):
+                mats.append(arr[pos:pos + i * o].reshape(i, o))
+                vecs.append(arr[pos + i * o:pos + i * o + o])
+            pos += i * o + o
+
+    @property
+    def n_layers(self) -> int:
+        return len(self.W)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Return the output for batch `x` (n, in); remember activations for backward."""
+        acts = [x]
+        a = x
+        last = self.n_layers - 1
+        for k in range(last):
+            z = a @ self.W[k]
+            z += self.b[k]
+            a = activate(self.activation, z)
+            acts.append(a)
+        out = a @ self.W[last]
+        out += self.b[last]
+        self._acts = acts
+        return out
+
+    def backward(self, d_out: np.ndarray, input_grad: bool = False):
+        """Fill `grad` with dL/d(params) given dL/d(output) for the last forward batch.
+
+        Returns dL/d(input) if `input_grad`, else None. `d_out` is not modified.
+        """
+        acts = self._acts
+        dz = d_out
+        for k in range(self.n_layers - 1, -1, -1):
+            a = acts[k]
+            np.matmul(a.T, dz, out=self.dW[k])
+            np.sum(dz, axis=0, out=self.db[k])
+            if k == 0 and not input_grad:
+                return None
+            da = dz @ self.W[k].T
+            if k == 0:
+                return da
+            dz = activation_grad(self.activation, a, da)
+        return None
+
+    def input_grad(self, d_out: np.ndarray, rows: slice = slice(None)) -> np.ndarray:
+        """dL/d(input) for `rows` of the last forward batch, without touching `grad`.
+
+        Used by the views: the pull on each displayed fake point.
+        """
+        dz = d_out
+        for k in range(self.n_layers - 1, 0, -1):
+            dz = activation_grad(self.activation, self._acts[k][rows], dz @ self.W[k].T)
+        return dz @ self.W[0].T
+
+    def get_state(self) -> list[float]:
+        return self.params.tolist()
+
+    def set_params(self, values) -> None:
+        """Copy `values` into the flat parameter array (views stay valid)."""
+        values = np.asarray(values, dtype=self.params.dtype)
+        if values.shape != self.params.shape:
+            raise ValueError(f"expected {self.params.size} parameters, got {values.size}")
+        self.params[...] = values

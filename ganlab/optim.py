@@ -1,0 +1,118 @@
+"""Optimisers that update one flat parameter array in place from its flat gradient.
+
+Because a network keeps all its parameters in one array, each update below is a
+few vectorised NumPy calls whatever the number of layers. Hyperparameters
+(`lr`, `beta1`, ...) are plain attributes read at every step, so changing them
+takes effect at the next step without losing the optimiser's memory.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .state import OPTIMIZERS
+
+
+class SGD:
+    """Plain gradient descent: p <- p - lr * g."""
+
+    kind = "sgd"
+
+    def __init__(self, params: np.ndarray, grad: np.ndarray, lr: float, **_):
+        self.params, self.grad, self.lr = params, grad, lr
+
+    def step(self) -> None:
+        self.params -= self.lr * self.grad
+
+    def state(self) -> dict:
+        return {"kind": self.kind}
+
+    def load(self, state: dict) -> None:
+        pass
+
+
+class Momentum(SGD):
+    """Heavy-ball momentum: v <- mu * v + g;  p <- p - lr * v."""
+
+    kind = "momentum"
+
+    def __init__(self, params, grad, lr, momentum=0.9, **_):
+        super().__init__(params, grad, lr)
+        self.momentum = momentum
+        self.v = np.zeros_like(params)
+
+    def step(self) -> None:
+        self.v *= self.momentum
+        self.v += self.grad
+        self.params -= self.lr * self.v
+
+    def state(self) -> dict:
+        return {"kind": self.kind, "v": self.v.tolist()}
+
+    def load(self, state: dict) -> None:
+        self.v[...] = _vector(state, "v", self.v.size)
+
+
+class Adam(SGD):
+    """Adam (Kingma & Ba): running means of g and g^2, bias-corrected.
+
+    m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2;
+    p <- p - lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)
+    """
+
+    kind = "adam"
+    eps = 1e-8
+
+    def __init__(self, params, grad, lr, beta1=0.9, beta2=0.999, **_):
+        super().__init__(params, grad, lr)
+        self.beta1, self.beta2 = beta1, beta2
+        self.m = np.zeros_like(params)
+        self.v = np.zeros_like(params)
+        self.tmp = np.empty_like(params)
+        self.t = 0
+
+    def step(self) -> None:
+        self.t += 1
+        b1, b2, g, tmp = self.beta1, self.beta2, self.grad, self.tmp
+        self.m *= b1
+        np.multiply(g, 1.0 - b1, out=tmp)
+        self.m += tmp
+        self.v *= b2
+        np.multiply(g, g, out=tmp)
+        tmp *= 1.0 - b2
+        self.v += tmp
+        step = self.lr * math.sqrt(1.0 - b2 ** self.t) / (1.0 - b1 ** self.t)
+        np.sqrt(self.v, out=tmp)
+        tmp += self.eps
+        np.divide(self.m, tmp, out=tmp)
+        tmp *= step
+        self.params -= tmp
+
+    def state(self) -> dict:
+        return {"kind": self.kind, "t": self.t, "m": self.m.tolist(), "v": self.v.tolist()}
+
+    def load(self, state: dict) -> None:
+        t = state.get("t")
+        if not isinstance(t, int) or isinstance(t, bool) or t < 0:
+            raise ValueError("adam state: 't' must be a whole number >= 0")
+        self.t = t
+        self.m[...] = _vector(state, "m", self.m.size)
+        self.v[...] = _vector(state, "v", self.v.size)
+
+
+KINDS = {cls.kind: cls for cls in (SGD, Momentum, Adam)}
+assert set(KINDS) == set(OPTIMIZERS)
+
+
+def make(kind: str, params: np.ndarray, grad: np.ndarray, *, lr: float, beta1: float,
+         beta2: float, momentum: float):
+    """A new optimiser of `kind` over (params, grad), with empty memory."""
+    return KINDS[kind](params, grad, lr, beta1=beta1, beta2=beta2, momentum=momentum)
+
+
+def _vector(state: dict, key: str, size: int) -> np.ndarray:
+    values = np.asarray(state.get(key), dtype=float)
+    if values.shape != (size,) or not np.isfinite(values).all():
+        raise ValueError(f"optimiser state: '{key}' must be {size} finite numbers")
+    return values

@@ -1,0 +1,183 @@
+"""The settings table: every setting of a run, described exactly once.
+
+Each `Setting` says its name, type, default, limits and help text. The page's
+controls, the URL hash, the command-line flags and the model file are all
+generated from `SETTINGS`, so a new setting needs one line here and nothing else.
+
+Defaults are GAN Lab's on load: the two-gaussians data set, generator and
+discriminator with 1 hidden layer of 8 ReLU units, plain SGD with learning rates
+0.1 (D) and 0.03 (G), 2 discriminator steps and 1 generator step per epoch,
+batches of 150 and 2D Gaussian noise.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
+
+PRESETS = ("gaussians", "line", "ring", "disjoint", "spiral", "eight_gaussians",
+           "grid", "moons")
+ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid", "linear")
+LOSSES = ("log", "minimax", "least_squares", "hinge", "wasserstein")
+OPTIMIZERS = ("sgd", "momentum", "adam")
+NOISES = ("gaussian", "uniform")
+
+
+class SettingsError(ValueError):
+    """A setting's value is out of its limits or of the wrong type."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    kind: type              # int, float or str
+    default: object
+    help: str
+    group: str              # where the page puts its control
+    lo: float | None = None
+    hi: float | None = None
+    choices: tuple = ()
+    resets: bool = False    # True: changing it needs a new model (reset)
+    log: bool = False       # a float best moved on a log scale (learning rates)
+
+    @property
+    def flag(self) -> str:
+        """The command-line flag: the name with dashes."""
+        return "--" + self.name.replace("_", "-")
+
+    def describe_limits(self) -> str:
+        if self.choices:
+            return "one of " + ", ".join(self.choices)
+        kind = "a whole number" if self.kind is int else "a number"
+        return f"{kind} between {self.lo:g} and {self.hi:g}"
+
+    def validate(self, raw):
+        """Return `raw` as this setting's type, or raise SettingsError saying why."""
+        msg = f"{self.name} must be {self.describe_limits()}, got {raw!r}"
+        if self.kind is str:
+            value = raw.strip().lower() if isinstance(raw, str) else raw
+            if value not in self.choices:
+                raise SettingsError(msg)
+            return value
+        if isinstance(raw, bool):
+            raise SettingsError(msg)
+        try:
+            value = float(raw.strip()) if isinstance(raw, str) else float(raw)
+        except (TypeError, ValueError, OverflowError):
+            raise SettingsError(msg) from None
+        if not math.isfinite(value) or not self.lo <= value <= self.hi:
+            raise SettingsError(msg)
+        if self.kind is int:
+            if value != int(value):
+                raise SettingsError(msg)
+            return int(value)
+        return value
+
+
+def _net(net: str, title: str) -> list[Setting]:
+    return [
+        Setting(f"{net}_layers", int, 1, f"Hidden layers in the {title}.", title,
+                0, 6, resets=True),
+        Setting(f"{net}_units", int, 8, f"Units in each hidden layer of the {title}.",
+                title, 1, 128, resets=True),
+        Setting(f"{net}_activation", str, "relu",
+                f"Activation of the {title}'s hidden layers.", title,
+                choices=ACTIVATIONS, resets=True),
+    ]
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("preset", str, "gaussians",
+            "Training data: a preset shape, or 'points' for a drawn or imported point set.",
+            "data", choices=PRESETS + ("points",), resets=True),
+    Setting("jitter", float, 0.02,
+            "Standard deviation of the Gaussian jitter added to each sampled point of a point set.",
+            "data", 0.0, 0.2, resets=True),
+    Setting("noise_dim", int, 2, "Dimension of the generator's input noise.", "data",
+            1, 8, resets=True),
+    Setting("noise", str, "gaussian",
+            "Noise distribution: standard Gaussian, or uniform on [-1, 1].", "data",
+            choices=NOISES, resets=True),
+    *_net("g", "generator"),
+    *_net("d", "discriminator"),
+    Setting("loss", str, "log",
+            "Objective: log loss (non-saturating G), minimax (saturating G), least squares, "
+            "hinge, or Wasserstein with weight clipping.", "training", choices=LOSSES),
+    Setting("clip", float, 0.05,
+            "Wasserstein only: each discriminator weight is clipped to [-clip, clip] after "
+            "every discriminator step.", "training", 1e-4, 10.0, log=True),
+    Setting("optimizer_d", str, "sgd", "Optimiser of the discriminator.", "training",
+            choices=OPTIMIZERS),
+    Setting("optimizer_g", str, "sgd", "Optimiser of the generator.", "training",
+            choices=OPTIMIZERS),
+    Setting("lr_d", float, 0.1, "Learning rate of the discriminator.", "training",
+            1e-5, 10.0, log=True),
+    Setting("lr_g", float, 0.03, "Learning rate of the generator.", "training",
+            1e-5, 10.0, log=True),
+    Setting("beta1", float, 0.9,
+            "Adam's beta1: how much of the previous gradient direction each step keeps "
+            "(GAN Lab: 0.9; DCGAN recipes: 0.5).", "training", 0.0, 0.999),
+    Setting("beta2", float, 0.999,
+            "Adam's beta2: how slowly its per-parameter step size adapts.", "training",
+            0.0, 0.9999),
+    Setting("momentum", float, 0.9, "Momentum coefficient of the 'momentum' optimiser.",
+            "training", 0.0, 0.999),
+    Setting("k_d", int, 2, "Discriminator steps per epoch.", "training", 0, 20),
+    Setting("k_g", int, 1, "Generator steps per epoch.", "training", 0, 20),
+    Setting("batch", int, 150, "Samples per batch (real and fake each).", "training",
+            1, 2000),
+    Setting("seed", int, 1, "Random seed: the same seed and settings give the same run.",
+            "training", 0, 2**32 - 1, resets=True),
+)
+
+# Settings that train every preset well (measured: see tests/test_training.py).
+# Adam with beta1 = 0.5 (the DCGAN recipe) and two hidden layers of 32 units.
+RECOMMENDED: dict[str, object] = {
+    "optimizer_d": "adam", "optimizer_g": "adam", "beta1": 0.5, "lr_d": 0.001, "lr_g": 0.001,
+    "g_layers": 2, "g_units": 32, "d_layers": 2, "d_units": 32, "k_d": 1, "k_g": 1,
+}
+
+BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+DEFAULTS: dict[str, object] = {s.name: s.default for s in SETTINGS}
+
+
+def validate(name: str, raw):
+    """Return the value of setting `name` parsed from `raw`, or raise SettingsError."""
+    if name not in BY_NAME:
+        raise SettingsError(f"unknown setting {name!r}")
+    return BY_NAME[name].validate(raw)
+
+
+def make_settings(base: dict | None = None, **changes) -> dict:
+    """A complete, validated settings dict: the defaults, then `base`, then `changes`."""
+    out = dict(DEFAULTS)
+    for source in (base or {}, changes):
+        for name, raw in source.items():
+            out[name] = validate(name, raw)
+    return out
+
+
+def to_query(settings: dict) -> str:
+    """Encode the settings that differ from the defaults as a URL query/hash string."""
+    return urlencode([(s.name, _fmt(settings[s.name])) for s in SETTINGS
+                      if settings[s.name] != s.default])
+
+
+def from_query(text: str) -> tuple[dict, list[str]]:
+    """Decode a URL query/hash string into settings changes.
+
+    Returns (changes, problems): every valid pair goes into `changes`; every bad one
+    gives one readable line in `problems` and is left out, so a mistyped link still
+    opens with everything else it says.
+    """
+    changes, problems = {}, []
+    for name, raw in parse_qsl(text.lstrip("#?"), keep_blank_values=True):
+        try:
+            changes[name] = validate(name, raw)
+        except SettingsError as err:
+            problems.append(str(err))
+    return changes, problems
+
+
+def _fmt(value) -> str:
+    return repr(value) if isinstance(value, float) else str(value)

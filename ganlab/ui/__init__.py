@@ -1,0 +1,1 @@
+"""The page: the only part of ganlab that imports pyscript or js."""
