@@ -4,11 +4,13 @@ In the browser every NumPy call costs several times its native price, so the
 number of calls per epoch decides the page's speed at small network sizes. They
 are counted with an ndarray subclass whose __array_ufunc__ / __array_function__
 hooks see every ufunc (operators, in-place operators, reductions, matmul) and
-every array function (concatenate, clip, ...) the trainer runs. Random draws,
-slicing and attribute access are not counted.
+every array function (concatenate, clip, ...) and every copy into an array
+(`a[...] = b`) the trainer runs. Random draws (made in pools of thousands, so
+rare), slicing and attribute access are not counted.
 """
 from __future__ import annotations
 
+import os
 import time
 
 import numpy as np
@@ -33,6 +35,10 @@ class _Counted(np.ndarray):
                                   for x in kwargs["out"])
         out = getattr(ufunc, method)(*inputs, **kwargs)
         return out.view(_Counted) if isinstance(out, np.ndarray) else out
+
+    def __setitem__(self, key, value):     # a copy into an array: a call like any other
+        _Counted.calls += 1
+        super().__setitem__(key, value)
 
     def __array_function__(self, func, types, args, kwargs):
         _Counted.calls += 1
@@ -78,6 +84,7 @@ def run(seconds: float = 2.0) -> dict:
     out = {name: time_epochs(cfg, seconds) for name, cfg in CONFIGS.items()}
     out["numpy_calls_per_epoch_defaults"] = round(count_calls(), 1)
     out["numpy"] = np.__version__
+    out["blas_threads_env"] = os.environ.get("OPENBLAS_NUM_THREADS")
     return out
 
 

@@ -148,7 +148,9 @@ class Trainer:
         self.metric_noise = noise.sample(rng, s["noise"], N_METRIC_FAKE, s["noise_dim"])
         self.real_hist = metrics.histogram(self.sample_real(rng, N_METRIC_REAL))
         self._real = _Pool(self.sample_real)
-        self._noise = _Pool(lambda r, n: noise.sample(r, s["noise"], n, s["noise_dim"]))
+        # Noise rows carry an extra column of ones: G's first layer reads them as they are.
+        self._noise = _Pool(lambda r, n: np.hstack(
+            (noise.sample(r, s["noise"], n, s["noise_dim"]), np.ones((n, 1)))))
         self._targets: dict[int, losses.Targets] = {}
         self.opt_d = self._optimizer("d")
         self.opt_g = self._optimizer("g")
@@ -181,9 +183,12 @@ class Trainer:
             return False
         s = self.settings
         n = s["batch"]
-        real = self._real.take(self.rng, n)
-        fake = self.G.forward(self._noise.take(self.rng, n))
-        logits = self.D.forward(np.concatenate((real, fake)))
+        # D sees 2n rows, real then fake, in its own input buffer; G writes its
+        # fakes straight into that buffer's lower half.
+        x = self.D.input_buffer(2 * n)
+        x[:n, :2] = self._real.take(self.rng, n)
+        self.G.forward(self._noise.take(self.rng, n), out=x[n:, :2], augmented=True)
+        logits = self.D.forward(x, augmented=True)
         loss, dl = losses.d_loss(s["loss"], logits, self._batch_targets(n), want_loss)
         self.D.backward(dl)
         self.opt_d.step()
@@ -201,8 +206,9 @@ class Trainer:
             return False
         s = self.settings
         n = s["batch"]
-        fake = self.G.forward(self._noise.take(self.rng, n))
-        logits = self.D.forward(fake)
+        x = self.D.input_buffer(n)
+        self.G.forward(self._noise.take(self.rng, n), out=x[:, :2], augmented=True)
+        logits = self.D.forward(x, augmented=True)
         loss, dl = losses.g_loss(s["loss"], logits, self._batch_targets(n), want_loss)
         self.G.backward(self.D.input_grad(dl))
         self.opt_g.step()

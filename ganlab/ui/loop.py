@@ -1,0 +1,86 @@
+"""The play/pause runner: a time budget per animation frame.
+
+Each animation frame trains as many epochs as fit in the budget (or the fixed
+number the speed control asks for), then redraws every view and chart once.
+The budget adapts: a frame should take about one display refresh (16.7 ms), so
+the training budget is what is left after the last frame's drawing. One proxy
+for the frame callback is made at start-up and reused; nothing grows per frame.
+"""
+from __future__ import annotations
+
+import time
+
+import js
+from pyodide.ffi import create_proxy
+
+FRAME_MS = 16.7
+MIN_BUDGET_MS, MAX_BUDGET_MS = 3.0, 13.0
+
+
+class Loop:
+    def __init__(self, app):
+        self.app = app
+        self.playing = False
+        self.dirty = True
+        self.per_frame = 0            # 0: as many epochs as fit in the budget
+        self.budget_ms = 10.0
+        self._proxy = create_proxy(self._tick)
+        self._window_start = time.perf_counter()
+        self._window_frames = 0
+        self._window_epochs = 0
+        self._shown_epoch = -1
+
+    def start(self) -> None:
+        js.requestAnimationFrame(self._proxy)
+
+    def set_speed(self, per_frame: int) -> None:
+        self.per_frame = max(0, per_frame)
+
+    def _train(self) -> int:
+        t = self.app.trainer
+        if self.per_frame:
+            return t.train(self.per_frame)
+        clock = time.perf_counter
+        deadline = clock() + self.budget_ms / 1000.0
+        done = 0
+        while clock() < deadline:
+            if not t.epoch():
+                break
+            done += 1
+        return done
+
+    def _tick(self, _now=None) -> None:
+        try:
+            epochs = 0
+            if self.playing:
+                epochs = self._train()
+                self.app.check_diverged()
+                self.dirty = True
+            if self.dirty:
+                self.dirty = False
+                start = time.perf_counter()
+                self.app.render()
+                draw_ms = (time.perf_counter() - start) * 1000.0
+                self.budget_ms = min(MAX_BUDGET_MS, max(MIN_BUDGET_MS, FRAME_MS - draw_ms - 2.5))
+                self._window_frames += 1
+            self._window_epochs += epochs
+            self._readouts()
+        except Exception as err:    # keep the page alive; say what happened
+            self.playing = False
+            self.app.set_playing(False)
+            self.app.say(f"Something went wrong while training: {err}")
+            js.console.warn(f"ganlab loop: {err!r}")
+        finally:
+            js.requestAnimationFrame(self._proxy)
+
+    def _readouts(self) -> None:
+        epoch = self.app.trainer.epoch_count
+        if epoch != self._shown_epoch:
+            js.document.getElementById("epoch").textContent = str(epoch)
+            self._shown_epoch = epoch
+        now = time.perf_counter()
+        span = now - self._window_start
+        if span >= 0.5:
+            js.document.getElementById("eps").textContent = f"{self._window_epochs / span:,.0f}"
+            js.document.getElementById("fps").textContent = f"{self._window_frames / span:.0f}"
+            self._window_start, self._window_frames, self._window_epochs = now, 0, 0

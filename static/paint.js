@@ -1,0 +1,297 @@
+// Pixels for the playground: arrays in, canvas calls out. No training logic here.
+// Python (ganlab/ui/paint.py) packs each frame into one Float64Array-backed buffer
+// and calls window.ganlabView.frame(...) once per animation frame; this file
+// draws every layer with one canvas call (or a few, for shaded layers).
+
+const PRGN = ["#762a83", "#9970ab", "#c2a5cf", "#e7d4e8", "#f7f7f7",
+              "#d9f0d3", "#a6dba0", "#5aae61", "#1b7837"];
+export const REAL = "#1b7837";
+export const FAKE = "#762a83";
+const ARROW = "#d6336c";
+const DRAWN = "#e08214";
+const ARROW_SCALE = 0.05;   // arrow length = 0.05 x |gradient| (square units) ...
+const ARROW_MAX = 0.12;     // ... but at most 0.12 of the square
+export const FLAG = { heat: 1, real: 2, fake: 4, manifold: 8, grad: 16, pred: 32 };
+
+function hex(c) { return [1, 3, 5].map(i => parseInt(c.slice(i, i + 2), 16)); }
+
+// 256-entry lookup tables: heat (lightened towards white so dots stay visible)
+// and prediction colours (full strength), both purple = fake, green = real.
+function buildLut(lighten) {
+  const stops = PRGN.map(hex), lut = new Uint8ClampedArray(256 * 4);
+  for (let i = 0; i < 256; i++) {
+    const t = i / 255 * (stops.length - 1), k = Math.min(stops.length - 2, Math.floor(t)), f = t - k;
+    for (let c = 0; c < 3; c++) {
+      const v = stops[k][c] * (1 - f) + stops[k + 1][c] * f;
+      lut[i * 4 + c] = v + (255 - v) * lighten;
+    }
+    lut[i * 4 + 3] = 255;
+  }
+  return lut;
+}
+const HEAT_LUT = buildLut(0.2), DOT_LUT = buildLut(0);
+function lutCss(lut, v) {
+  const i = Math.max(0, Math.min(255, Math.round(v * 255))) * 4;
+  return `rgb(${lut[i]},${lut[i + 1]},${lut[i + 2]})`;
+}
+
+const state = { drawing: false, drawn: [], pressed: false, last: null, image: null, res: 0,
+                charts: {}, W: 0, H: 0 };
+
+function el(id) { return document.getElementById(id); }
+
+function setupView() {
+  const view = el("view"), dpr = window.devicePixelRatio || 1;
+  const css = view.getBoundingClientRect();
+  const w = Math.round((css.width || 480) * dpr), h = Math.round((css.height || 480) * dpr);
+  if (view.width !== w || view.height !== h) { view.width = w; view.height = h; }
+  state.W = w; state.H = h; state.dpr = dpr;
+}
+
+function heat(data, res) {
+  const canvas = el("heat");
+  if (state.res !== res) {
+    canvas.width = res; canvas.height = res;
+    state.image = canvas.getContext("2d").createImageData(res, res);
+    state.res = res;
+  }
+  const px = state.image.data;
+  for (let i = 0; i < res * res; i++) {
+    const j = Math.max(0, Math.min(255, Math.round(data[i] * 255))) * 4, o = i * 4;
+    px[o] = HEAT_LUT[j]; px[o + 1] = HEAT_LUT[j + 1]; px[o + 2] = HEAT_LUT[j + 2]; px[o + 3] = 255;
+  }
+  canvas.getContext("2d").putImageData(state.image, 0, 0);
+}
+
+function dots(ctx, d, off, n, radius, colour, verdict, voff) {
+  const { W, H } = state;
+  if (!verdict) {
+    const path = new Path2D();
+    for (let i = 0; i < n; i++) {
+      const x = d[off + 2 * i] * W, y = (1 - d[off + 2 * i + 1]) * H;
+      path.moveTo(x + radius, y); path.arc(x, y, radius, 0, 2 * Math.PI);
+    }
+    ctx.fillStyle = colour; ctx.fill(path);
+    return;
+  }
+  // Coloured by D(x): group into 9 colour buckets, one fill each.
+  const paths = Array.from({ length: 9 }, () => new Path2D());
+  for (let i = 0; i < n; i++) {
+    const x = d[off + 2 * i] * W, y = (1 - d[off + 2 * i + 1]) * H;
+    const b = Math.max(0, Math.min(8, Math.round(d[voff + i] * 8)));
+    paths[b].moveTo(x + radius, y); paths[b].arc(x, y, radius, 0, 2 * Math.PI);
+  }
+  ctx.strokeStyle = colour; ctx.lineWidth = state.dpr;
+  paths.forEach((p, b) => { ctx.fillStyle = lutCss(DOT_LUT, b / 8); ctx.fill(p); ctx.stroke(p); });
+}
+
+function arrows(ctx, d, fakeOff, arrowOff, m) {
+  const { W, H } = state, path = new Path2D();
+  for (let i = 0; i < m; i++) {
+    const x = d[fakeOff + 2 * i], y = d[fakeOff + 2 * i + 1];
+    let gx = d[arrowOff + 2 * i] * ARROW_SCALE, gy = d[arrowOff + 2 * i + 1] * ARROW_SCALE;
+    const len = Math.hypot(gx, gy);
+    if (!(len > 1e-6)) continue;
+    if (len > ARROW_MAX) { gx *= ARROW_MAX / len; gy *= ARROW_MAX / len; }
+    path.moveTo(x * W, (1 - y) * H); path.lineTo((x + gx) * W, (1 - y - gy) * H);
+  }
+  ctx.strokeStyle = ARROW; ctx.lineWidth = 1.5 * state.dpr; ctx.stroke(path);
+}
+
+function manifold(ctx, d, off, k, shadeOff, curve) {
+  const { W, H } = state, X = i => d[off + 2 * i] * W, Y = i => (1 - d[off + 2 * i + 1]) * H;
+  const buckets = Array.from({ length: 8 }, () => new Path2D());
+  if (curve) {
+    for (let i = 0; i + 1 < k; i++) {
+      const b = Math.min(7, Math.floor(d[shadeOff + i] * 8));
+      buckets[b].moveTo(X(i), Y(i)); buckets[b].lineTo(X(i + 1), Y(i + 1));
+    }
+    ctx.lineWidth = 3 * state.dpr;
+    buckets.forEach((p, b) => { ctx.strokeStyle = `rgba(118,42,131,${0.15 + 0.1 * b})`; ctx.stroke(p); });
+    return;
+  }
+  const r = Math.round(Math.sqrt(k)), q = r - 1;
+  for (let i = 0; i < q; i++) for (let j = 0; j < q; j++) {
+    const a = i * r + j, b = Math.min(7, Math.floor(d[shadeOff + i * q + j] * 8)), p = buckets[b];
+    p.moveTo(X(a), Y(a)); p.lineTo(X(a + 1), Y(a + 1)); p.lineTo(X(a + r + 1), Y(a + r + 1));
+    p.lineTo(X(a + r), Y(a + r)); p.closePath();
+  }
+  buckets.forEach((p, b) => { ctx.fillStyle = `rgba(118,42,131,${0.04 + 0.07 * b})`; ctx.fill(p); });
+  ctx.strokeStyle = "rgba(118,42,131,0.25)"; ctx.lineWidth = 0.5 * state.dpr;
+  buckets.forEach(p => ctx.stroke(p));
+}
+
+function drawnLayer(ctx) {
+  const { W, H } = state, path = new Path2D(), r = 2 * state.dpr, p = state.drawn;
+  for (let i = 0; i < p.length; i += 2) {
+    const x = p[i] * W, y = (1 - p[i + 1]) * H;
+    path.moveTo(x + r, y); path.arc(x, y, r, 0, 2 * Math.PI);
+  }
+  ctx.fillStyle = DRAWN; ctx.fill(path);
+}
+
+// One frame of the main view. `buf` is a PyProxy of a float64 NumPy array laid out as
+// heat[res*res] real[2n] fake[2m] dReal[n] dFake[m] arrows[2m] manifold[2k] shade[...].
+function frame(buf, res, n, m, k, curve, flags) {
+  const b = buf.getBuffer("f64");
+  try {
+    const d = b.data;
+    const realOff = res * res, fakeOff = realOff + 2 * n, dRealOff = fakeOff + 2 * m;
+    const dFakeOff = dRealOff + n, arrowOff = dFakeOff + m, manOff = arrowOff + 2 * m;
+    const shadeOff = manOff + 2 * k;
+    if (flags & FLAG.heat) heat(d, res);
+    el("heat").style.visibility = flags & FLAG.heat ? "visible" : "hidden";
+    setupView();
+    const ctx = el("view").getContext("2d");
+    ctx.clearRect(0, 0, state.W, state.H);
+    const pred = (flags & FLAG.pred) !== 0, dpr = state.dpr;
+    if ((flags & FLAG.manifold) && k > 0) manifold(ctx, d, manOff, k, shadeOff, curve);
+    if (flags & FLAG.real) dots(ctx, d, realOff, n, 2.2 * dpr, REAL, pred, dRealOff);
+    if (flags & FLAG.grad) arrows(ctx, d, fakeOff, arrowOff, m);
+    if (flags & FLAG.fake) dots(ctx, d, fakeOff, m, 2.6 * dpr, FAKE, pred, dFakeOff);
+    if (state.drawing) drawnLayer(ctx);
+  } finally {
+    b.release();
+  }
+}
+
+// ----- charts: each keeps its own series; Python sends only new rows -------------
+function chartData(id) {
+  return state.charts[id] || (state.charts[id] = { x: [], a: [], b: [] });
+}
+
+// rows: flat [epoch, a, b, epoch, a, b, ...] (NaN for "not known"); replace: start over.
+function chartPush(id, buf, replace) {
+  const c = chartData(id), b = buf.getBuffer("f64");
+  try {
+    if (replace) { c.x = []; c.a = []; c.b = []; }
+    const d = b.data;
+    for (let i = 0; i + 2 < d.length; i += 3) { c.x.push(d[i]); c.a.push(d[i + 1]); c.b.push(d[i + 2]); }
+  } finally {
+    b.release();
+  }
+  drawChart(id, c);
+}
+
+function drawChart(id, c) {
+  const canvas = el(id), dpr = window.devicePixelRatio || 1;
+  const css = canvas.getBoundingClientRect();
+  const w = Math.round((css.width || 320) * dpr), h = Math.round((css.height || 140) * dpr);
+  if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
+  const ctx = canvas.getContext("2d");
+  ctx.clearRect(0, 0, w, h);
+  const n = c.x.length;
+  if (n === 0) return;
+  // Robust y range: ignore the top 2% of values (early spikes would flatten the rest).
+  const vals = c.a.concat(c.b).filter(Number.isFinite).sort((p, q) => p - q);
+  if (vals.length === 0) return;
+  let lo = Math.min(0, vals[0]), hi = vals[Math.floor((vals.length - 1) * 0.98)];
+  if (!(hi > lo)) hi = lo + 1;
+  const x0 = c.x[0], x1 = Math.max(c.x[n - 1], x0 + 1), pad = 4 * dpr, left = 34 * dpr;
+  const X = v => left + (v - x0) / (x1 - x0) * (w - left - pad);
+  const Y = v => h - pad - (Math.min(v, hi) - lo) / (hi - lo) * (h - 2 * pad - 10 * dpr);
+  ctx.font = `${10 * dpr}px sans-serif`; ctx.fillStyle = "#555";
+  ctx.fillText(hi.toPrecision(3), 2, 12 * dpr); ctx.fillText(lo.toPrecision(2), 2, h - pad);
+  ctx.fillText(`epoch ${Math.round(c.x[n - 1])}`, w - 90 * dpr, 12 * dpr);
+  const colours = id === "chart-loss" ? ["#5e3c99", "#e66101"] : ["#0571b0", "#ca0020"];
+  [c.a, c.b].forEach((ys, s) => {
+    const path = new Path2D();
+    let pen = false;
+    // At most ~2 points per pixel column: stride through long series.
+    const stride = Math.max(1, Math.floor(n / (w / dpr) / 2));
+    for (let i = 0; i < n; i += stride) {
+      if (!Number.isFinite(ys[i])) { pen = false; continue; }
+      if (pen) path.lineTo(X(c.x[i]), Y(ys[i])); else path.moveTo(X(c.x[i]), Y(ys[i]));
+      pen = true;
+    }
+    ctx.strokeStyle = colours[s]; ctx.lineWidth = 1.5 * dpr; ctx.stroke(path);
+  });
+}
+
+// ----- drawing your own data -------------------------------------------------------
+const MAX_DRAWN = 100000;
+const SPACING = 0.008;   // one point every 0.8% of the square along a stroke
+
+function toUnit(ev) {
+  const r = el("view").getBoundingClientRect();
+  return [Math.min(1, Math.max(0, (ev.clientX - r.left) / r.width)),
+          Math.min(1, Math.max(0, 1 - (ev.clientY - r.top) / r.height))];
+}
+
+function addPoint(p) {
+  if (state.drawn.length / 2 >= MAX_DRAWN) return;
+  state.drawn.push(p[0], p[1]);
+  const { W, H } = state, ctx = el("view").getContext("2d"), r = 2 * (state.dpr || 1);
+  ctx.fillStyle = DRAWN; ctx.beginPath(); ctx.arc(p[0] * W, (1 - p[1]) * H, r, 0, 2 * Math.PI); ctx.fill();
+}
+
+function strokeTo(p) {
+  const last = state.last;
+  if (last) {
+    const dist = Math.hypot(p[0] - last[0], p[1] - last[1]);
+    const steps = Math.floor(dist / SPACING);
+    for (let s = 1; s <= steps; s++) {
+      const t = s * SPACING / dist;
+      addPoint([last[0] + (p[0] - last[0]) * t, last[1] + (p[1] - last[1]) * t]);
+    }
+    if (steps === 0) return;
+    state.last = [last[0] + (p[0] - last[0]) * steps * SPACING / dist,
+                  last[1] + (p[1] - last[1]) * steps * SPACING / dist];
+  } else {
+    addPoint(p);
+    state.last = p;
+  }
+  updateCount();
+}
+
+function updateCount() {
+  const n = state.drawn.length / 2;
+  el("draw-count").textContent = `${n} point${n === 1 ? "" : "s"} drawn`;
+}
+
+function setupDrawing() {
+  const view = el("view");
+  view.addEventListener("pointerdown", ev => {
+    if (!state.drawing) return;
+    ev.preventDefault();
+    setupView();
+    view.setPointerCapture(ev.pointerId);
+    state.pressed = true; state.last = null;
+    strokeTo(toUnit(ev));
+  });
+  view.addEventListener("pointermove", ev => {
+    if (!state.drawing || !state.pressed) return;
+    const events = ev.getCoalescedEvents ? ev.getCoalescedEvents() : [ev];
+    for (const e of (events.length ? events : [ev])) strokeTo(toUnit(e));
+  });
+  const end = () => { state.pressed = false; state.last = null; };
+  view.addEventListener("pointerup", end);
+  view.addEventListener("pointercancel", end);
+}
+
+function setDrawing(on) {
+  state.drawing = !!on;
+  const view = el("view");
+  view.classList.toggle("drawing", state.drawing);
+  if (state.drawing) { setupView(); drawnLayer(view.getContext("2d")); }
+}
+
+function drawnPoints() { return state.drawn.slice(); }
+function clearDrawing() { state.drawn = []; updateCount(); }
+
+// If Python never comes up (a missing file, a failed download), say so in the page.
+function failStartup(message) {
+  if (document.body.dataset.state !== "loading") return;
+  document.body.dataset.state = "error";
+  const panel = el("error-panel");
+  el("error-text").textContent = message;
+  panel.hidden = false;
+  el("loading").hidden = true;
+}
+window.addEventListener("error", ev => failStartup(`Start-up failed: ${ev.message || ev.type}`));
+window.addEventListener("unhandledrejection", ev => failStartup(`Start-up failed: ${ev.reason && ev.reason.message || ev.reason}`));
+addEventListener("py:error", ev => failStartup("Python failed to start."));
+
+setupDrawing();
+window.ganlabView = { frame, chartPush, setDrawing, drawnPoints, clearDrawing, setupView,
+                      failStartup };
