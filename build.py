@@ -198,7 +198,7 @@ def ensure_node_modules() -> dict[str, str]:
 
 
 # Modules only the command line uses: each shipped file is one more fetch at start-up.
-COMMAND_LINE_ONLY = {"__main__.py", "cli.py", "bench.py", "gradcheck.py"}
+COMMAND_LINE_ONLY = {"__main__.py", "cli.py", "bench.py", "benchpage.py", "gradcheck.py"}
 CONTROLS_MARKER = "<!-- ganlab:controls -->"
 
 

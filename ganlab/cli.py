@@ -15,7 +15,7 @@ import numpy as np
 
 from . import data, noise
 from .gan import ModelFileError, Trainer
-from .state import SETTINGS, SettingsError, make_settings, validate
+from .state import OPTIMIZERS, SETTINGS, SettingsError, make_settings, validate
 
 MAX_EPOCHS = 10_000_000
 MAX_SAMPLES = 1_000_000
@@ -40,6 +40,16 @@ def _count(lo: int, hi: int, what: str):
             raise argparse.ArgumentTypeError(f"{what} must be between {lo:,} and {hi:,}, got {v}")
         return v
     return parse
+
+
+def _seconds(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--seconds must be a number, got {text!r}") from None
+    if not 0 < v <= 600:    # also rejects nan
+        raise argparse.ArgumentTypeError(f"--seconds must be above 0 and at most 600, got {text}")
+    return v
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,13 +78,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("bench", help="time training and count NumPy calls per epoch")
     b.add_argument("--json", action="store_true")
-    b.add_argument("--seconds", type=float, default=2.0, help="time per configuration")
+    b.add_argument("--seconds", type=_seconds, default=2.0,
+                   help="time per configuration (0 < seconds <= 600)")
     return p
 
 
 def cmd_train(args) -> int:
     changes = {s.name: getattr(args, s.name) for s in SETTINGS if getattr(args, s.name) is not None}
     if args.optimizer is not None:
+        try:
+            validate("optimizer_d", args.optimizer)
+        except SettingsError:
+            raise UsageError(f"--optimizer must be one of {', '.join(OPTIMIZERS)}, "
+                             f"got {args.optimizer!r}") from None
         for key in ("optimizer_d", "optimizer_g"):
             changes.setdefault(key, args.optimizer)
     points = None

@@ -38,6 +38,7 @@ from .state import BY_NAME, SETTINGS, SettingsError, make_settings
 FORMAT = "ganlab-model"
 VERSION = 1
 POOL = 4096             # rows drawn at once for real points and for noise
+POOL_MAX = max(POOL, BY_NAME["batch"].hi)
 N_SHOW_REAL = 400       # real points the views show
 N_SHOW_FAKE = 200       # fakes the views show, from a fixed noise batch
 N_METRIC_FAKE = 2500    # fakes behind the KL/JS histogram
@@ -82,11 +83,14 @@ class _Pool:
         if saved is None:
             self.rows, self.state, self.pos = None, None, 0
             return
+        size = saved["size"]
+        if type(size) is not int or not 1 <= size <= POOL_MAX:
+            raise ValueError(f"pool size must be a whole number from 1 to {POOL_MAX}")
         rng.bit_generator.state = saved["state"]
         self.state = saved["state"]
-        self.rows = self.draw(rng, int(saved["size"]))
-        self.pos = int(saved["pos"])
-        if not 0 <= self.pos <= len(self.rows):
+        self.rows = self.draw(rng, size)
+        self.pos = saved["pos"]
+        if type(self.pos) is not int or not 0 <= self.pos <= len(self.rows):
             raise ValueError("pool position out of range")
 
 
@@ -279,7 +283,8 @@ class Trainer:
 
     def summary(self) -> dict:
         """The figures a learner or a script wants after training (None where unknown)."""
-        finite = bool(np.isfinite(self.G.params).all())
+        # A diverged generator's output is meaningless (or infinite): no metrics then.
+        finite = not self.diverged and bool(np.isfinite(self.G.params).all())
         kl, js = self.kl_js() if finite else (None, None)
         return {"epochs": self.epoch_count, "d_steps": self.d_steps, "g_steps": self.g_steps,
                 "d_loss": _finite_or_none(self.last_d_loss),
@@ -337,7 +342,10 @@ class Trainer:
         }
 
     def to_json(self) -> str:
-        """The model as JSON text. ModelFileError if it holds NaN/inf (a diverged model)."""
+        """The model as JSON text. ModelFileError for a diverged model (nothing worth keeping)."""
+        if self.diverged:
+            raise ModelFileError("the model has diverged: Reset (or lower the learning rates "
+                                 "and Reset) before saving")
         try:
             return json.dumps(self.to_dict(), allow_nan=False, separators=(",", ":"))
         except ValueError:
@@ -349,7 +357,7 @@ class Trainer:
         """Rebuild a trainer saved by `to_dict`; ModelFileError says what is wrong."""
         if not isinstance(d, dict) or d.get("format") != FORMAT:
             raise ModelFileError(f"not a ganlab model file (expected \"format\": \"{FORMAT}\")")
-        if d.get("version") != VERSION:
+        if type(d.get("version")) is not int or d["version"] != VERSION:
             raise ModelFileError(f"unsupported model file version {d.get('version')!r} "
                                  f"(this ganlab reads version {VERSION})")
         try:
@@ -382,7 +390,7 @@ class Trainer:
             raise ModelFileError(f"missing field {err.args[0]!r}") from None
         except (SettingsError, data.DataError) as err:
             raise ModelFileError(str(err)) from None
-        except (TypeError, ValueError, AttributeError, IndexError) as err:
+        except (TypeError, ValueError, AttributeError, IndexError, OverflowError) as err:
             raise ModelFileError(f"malformed model file: {err}") from None
         return t
 

@@ -22,8 +22,11 @@ EPS = 1e-6
 
 def histogram(points: np.ndarray, bins: int = BINS) -> np.ndarray:
     """Normalised (bins * bins,) histogram of (n, 2) points, edge-clamped."""
-    idx = np.floor(points * bins).astype(np.intp)
-    np.clip(idx, 0, bins - 1, out=idx)
+    # Clamp as floats before the cast: a blown-up generator's 1e20 (or inf) must
+    # land in the edge cell, not wrap around as an integer. NaN counts as 0.
+    scaled = np.nan_to_num(points * bins, nan=0.0)
+    np.clip(scaled, 0, bins - 1, out=scaled)
+    idx = scaled.astype(np.intp)
     counts = np.bincount(idx[:, 0] * bins + idx[:, 1], minlength=bins * bins)
     return counts / counts.sum()
 

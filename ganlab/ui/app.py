@@ -218,6 +218,7 @@ class App:
             "reason": t.diverged, "settings": t.settings, "playing": self.loop.playing,
             "points": None if t.points is None else len(t.points),
             "fake": fake.tolist() if np.isfinite(fake).all() else None,
+            "real": t.show_real.tolist(),
         })
 
 
@@ -228,5 +229,6 @@ def start() -> App:
         node.disabled = False
     app.loop.start()
     el("loading").hidden = True
+    js.window.ganlabReadyAt = js.performance.now()     # for the start-up benchmark
     js.document.body.dataset.state = "ready"
     return app

@@ -1,0 +1,259 @@
+"""`python -m ganlab train | sample | gradcheck | bench`, run as a real subprocess.
+
+Every expected mistake must end with exit status 2 and exactly one line on stderr,
+"ganlab: error: ...", never a traceback.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ganlab.gan import Trainer
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULT_KEYS = {"epochs", "d_loss", "g_loss", "kl", "js", "diverged", "seconds"}
+
+
+def run(*args, timeout=120, **env_changes):
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONWARNINGS="default", **env_changes)
+    return subprocess.run([sys.executable, "-m", "ganlab", *map(str, args)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def assert_usage_error(p, *needles):
+    assert p.returncode == 2, (p.returncode, p.stdout, p.stderr)
+    assert "Traceback" not in p.stderr and "Traceback" not in p.stdout
+    lines = p.stderr.splitlines()
+    assert len(lines) == 1, p.stderr
+    assert lines[0].startswith("ganlab: error: "), lines[0]
+    for n in needles:
+        assert n in lines[0], (n, lines[0])
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("cli")
+    pts = d / "points.csv"
+    pts.write_text("x,y\n0.2,0.3\n0.25,0.35\n\n0.7,0.8\n0.75,0.7\n", encoding="utf-8")
+    bad = d / "bad.csv"
+    bad.write_text("x,y\n0.2,0.3\n0.25,abc\n", encoding="utf-8")
+    outside = d / "outside.csv"
+    outside.write_text("0.2,0.3\n0.5,0.5\n0.25,1.25\n", encoding="utf-8")
+    empty = d / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    model = d / "model.json"
+    p = run("train", "--epochs", 30, "--save", model, "--json")
+    assert p.returncode == 0, p.stderr
+    return {"dir": d, "points": pts, "bad": bad, "outside": outside, "empty": empty,
+            "model": model, "missing": d / "missing.csv"}
+
+
+# ----- train ------------------------------------------------------------------------------
+def test_train_json_last_line():
+    p = run("train", "--epochs", 60, "--json", "--preset", "ring", "--lr-d", "0.05")
+    assert p.returncode == 0, p.stderr
+    assert "Traceback" not in p.stderr
+    result = json.loads(p.stdout.strip().splitlines()[-1])
+    assert RESULT_KEYS <= set(result)
+    assert result["epochs"] == 60 and result["diverged"] is False
+    assert isinstance(result["seconds"], (int, float)) and result["seconds"] >= 0
+    assert 0.0 <= result["js"] <= 1.0
+    assert result["settings"]["preset"] == "ring" and result["settings"]["lr_d"] == 0.05
+    # The same run in this process gives the same numbers, bit for bit.
+    t = Trainer({"preset": "ring", "lr_d": 0.05})
+    t.train(60)
+    assert (result["d_loss"], result["g_loss"]) == (t.last_d_loss, t.last_g_loss)
+    assert (result["kl"], result["js"]) == t.kl_js()
+
+
+def test_train_plain_output():
+    p = run("train", "--epochs", 5)
+    assert p.returncode == 0, p.stderr
+    keys = [line.split(":")[0] for line in p.stdout.splitlines()]
+    assert keys == ["epochs", "d_loss", "g_loss", "kl", "js", "modes", "diverged", "seconds"]
+    assert p.stdout.startswith("epochs: 5\n")
+
+
+def test_train_optimizer_sets_both():
+    p = run("train", "--epochs", 2, "--json", "--optimizer", "adam", "--optimizer-g", "momentum")
+    assert p.returncode == 0, p.stderr
+    s = json.loads(p.stdout.splitlines()[-1])["settings"]
+    assert s["optimizer_d"] == "adam" and s["optimizer_g"] == "momentum"
+
+
+def test_train_points_file(files):
+    p = run("train", "--points", files["points"], "--epochs", 20, "--json")
+    assert p.returncode == 0, p.stderr
+    result = json.loads(p.stdout.splitlines()[-1])
+    assert result["epochs"] == 20 and result["settings"]["preset"] == "points"
+    assert result["modes"] is None
+    # --preset points with --points is fine too.
+    p = run("train", "--preset", "points", "--points", files["points"], "--epochs", 1, "--json")
+    assert p.returncode == 0, p.stderr
+
+
+def test_train_save_writes_a_loadable_model(files):
+    t = Trainer.load(str(files["model"]))
+    assert t.epoch_count == 30
+    u = Trainer()
+    u.train(30)
+    np.testing.assert_array_equal(t.G.params, u.G.params)
+
+
+def test_train_divergence_is_reported_not_raised():
+    p = run("train", "--loss", "least_squares", "--lr-d", 10, "--lr-g", 10, "--epochs", 100, "--json")
+    assert p.returncode == 0, p.stderr
+    result = json.loads(p.stdout.splitlines()[-1])
+    assert result["diverged"] is True and result["epochs"] < 100
+    assert "Traceback" not in p.stderr and "Warning" not in p.stderr
+    assert "Training stopped" in p.stderr and "lr_d" in p.stderr
+
+
+# ----- sample -----------------------------------------------------------------------------
+def _rows(text):
+    lines = text.splitlines()
+    assert lines[0] == "x,y"
+    rows = np.array([[float(v) for v in line.split(",")] for line in lines[1:]])
+    return rows
+
+
+def test_sample_to_stdout_and_to_file(files):
+    p = run("sample", "--model", files["model"], "-n", 250, "--seed", 3)
+    assert p.returncode == 0, p.stderr
+    rows = _rows(p.stdout)
+    assert rows.shape == (250, 2) and np.isfinite(rows).all()
+    out = files["dir"] / "samples.csv"
+    q = run("sample", "--model", files["model"], "-n", 250, "--seed", 3, "--out", out)
+    assert q.returncode == 0 and q.stdout == ""
+    assert out.read_text(encoding="utf-8") == p.stdout      # same seed, same points
+    r = run("sample", "--model", files["model"], "-n", 10)
+    assert r.returncode == 0 and len(r.stdout.splitlines()) == 11
+    assert _rows(r.stdout).tolist() != rows[:10].tolist()  # another seed
+
+
+# ----- gradcheck and bench -----------------------------------------------------------------
+def test_gradcheck_exits_0():
+    p = run("gradcheck")
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert p.stdout.strip().splitlines()[-1].endswith(": ok")
+
+
+def test_gradcheck_json():
+    p = run("gradcheck", "--json")
+    assert p.returncode == 0
+    result = json.loads(p.stdout)
+    assert result["ok"] is True and result["tolerance"] == 1e-6
+    assert result["worst"] == max(result["items"].values()) < 1e-6
+    assert len(result["items"]) == 35
+
+
+def test_bench_json_keys():
+    # One BLAS thread: a spinning BLAS thread pool crawls when the 2 cores are busy.
+    p = run("bench", "--json", "--seconds", 0.2, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    assert p.returncode == 0, p.stderr
+    result = json.loads(p.stdout)
+    for name in ("defaults (1x8)", "2x20", "5x100"):
+        assert set(result[name]) == {"epochs_per_s", "ms_per_epoch", "epochs"}
+        assert result[name]["epochs"] > 0
+    assert result["numpy_calls_per_epoch_defaults"] > 0
+    assert result["numpy"] == np.__version__
+
+
+# ----- mistakes: exit 2, one line, no traceback ----------------------------------------------
+BAD_ARGS = {
+    "bad setting value": (["train", "--lr-d", "abc"],
+                          ["lr_d must be a number between 1e-05 and 10, got 'abc'"]),
+    "bad int setting": (["train", "--k-d", "1.5"], ["k_d must be a whole number"]),
+    "bad choice": (["train", "--loss", "l1"], ["loss must be one of"]),
+    "bad --optimizer": (["train", "--optimizer", "rmsprop"], ["rmsprop"]),
+    "unknown flag": (["train", "--colour", "red"], ["--colour"]),
+    "unknown command": (["fly"], ["fly"]),
+    "no command": ([], []),
+    "epochs -1": (["train", "--epochs", "-1"], ["--epochs"]),
+    "epochs text": (["train", "--epochs", "many"], ["--epochs"]),
+    "n 0": (["sample", "--model", "{model}", "-n", "0"], ["-n"]),
+    "sample without model": (["sample"], ["--model"]),
+    "preset and points": (["train", "--preset", "ring", "--points", "{points}"],
+                          ["--preset", "--points"]),
+    "preset points without file": (["train", "--preset", "points"], ["--points"]),
+    "missing csv": (["train", "--points", "{missing}"], ["missing.csv", "cannot read"]),
+    "csv bad value": (["train", "--points", "{bad}"], ["bad.csv", "line 3", "'abc' is not a number"]),
+    "csv value outside": (["train", "--points", "{outside}"], ["line 3", "outside [0, 1]"]),
+    "csv empty": (["train", "--points", "{empty}"], ["empty.csv", "no data rows"]),
+    "missing model": (["sample", "--model", "{dir}/nope.json"], ["nope.json", "cannot read"]),
+    "sample out unwritable": (["sample", "--model", "{model}", "--out", "{dir}/no/such/dir/x.csv"],
+                              ["cannot write"]),
+    "save unwritable": (["train", "--epochs", "1", "--save", "{dir}/no/such/dir/m.json"],
+                        ["cannot save"]),
+    "bench seconds text": (["bench", "--seconds", "soon"], ["--seconds"]),
+}
+
+
+@pytest.mark.parametrize("name", BAD_ARGS)
+def test_bad_input_exits_2_with_one_line(name, files):
+    args, needles = BAD_ARGS[name]
+    args = [a.format(**files) for a in args]
+    assert_usage_error(run(*args), *needles)
+
+
+@pytest.mark.parametrize("seconds", ["0", "-1"])
+def test_bench_non_positive_seconds_is_a_usage_error(seconds):
+    assert_usage_error(run("bench", "--seconds", seconds), "--seconds")
+
+
+def _model_variants(good):
+    def edit(f):
+        d = copy.deepcopy(good)
+        f(d)
+        return json.dumps(d)
+    text = json.dumps(good)
+    first = json.dumps(good["g_params"][0])
+    return {
+        "not json": ("this is not JSON {", "not valid JSON"),
+        "truncated": (text[: len(text) // 2], "not valid JSON"),
+        "wrong format": (edit(lambda d: d.update(format="pickle")), "not a ganlab model file"),
+        "wrong version": (edit(lambda d: d.update(version=99)), "unsupported model file version 99"),
+        "missing field": (edit(lambda d: d.pop("d_params")), "missing field 'd_params'"),
+        "wrong param count": (edit(lambda d: d["g_params"].pop()), "expected"),
+        "NaN literal": (text.replace('"g_params": [' + first, '"g_params": [NaN', 1),
+                        "'g_params' must be a list of finite numbers"),
+        "null param": (text.replace('"g_params": [' + first, '"g_params": [null', 1),
+                       "'g_params' must be a list of finite numbers"),
+        "unknown setting": (edit(lambda d: d["settings"].update(speed=3)), "unknown setting(s) speed"),
+        "bad setting value": (edit(lambda d: d["settings"].update(batch=0)),
+                              "batch must be a whole number between 1 and 2000, got 0"),
+        "empty file": ("", "not valid JSON"),
+    }
+
+
+@pytest.fixture(scope="module")
+def good_model(files):
+    return json.loads(files["model"].read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("variant", ["not json", "truncated", "wrong format", "wrong version",
+                                     "missing field", "wrong param count", "NaN literal",
+                                     "null param", "unknown setting", "bad setting value",
+                                     "empty file"])
+def test_bad_model_file_exits_2_with_one_line(variant, files, good_model):
+    text, needle = _model_variants(good_model)[variant]
+    path = files["dir"] / f"model-{variant.replace(' ', '-')}.json"
+    path.write_text(text, encoding="utf-8")
+    line = assert_usage_error(run("sample", "--model", path), needle)
+    assert str(path) in line
+
+
+def test_model_with_negative_rng_state_exits_2(files, good_model):
+    d = copy.deepcopy(good_model)
+    d["rng"]["state"]["state"] = -1
+    path = files["dir"] / "model-bad-rng.json"
+    path.write_text(json.dumps(d), encoding="utf-8")
+    assert_usage_error(run("sample", "--model", path))

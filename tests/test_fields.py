@@ -1,0 +1,193 @@
+"""ganlab.fields: the arrays behind the views (heatmap, samples, arrows, manifold)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ganlab import fields, gan, losses
+from ganlab.gan import Trainer
+from ganlab.state import LOSSES
+
+
+@pytest.fixture(scope="module")
+def trained():
+    t = Trainer()
+    t.train(40)
+    return t
+
+
+def _d_of_one_coordinate(t, axis, k=10.0):
+    """Set D (2 -> 8 -> 1, relu) by hand so that its logit is k * (coordinate - 0.5)."""
+    D = t.D
+    D.params[:] = 0.0
+    D.W[0][axis, 0] = 1.0          # hidden unit 0 = relu(coordinate), >= 0 in the square
+    D.W[1][0, 0] = k
+    D.b[1][0] = -k / 2
+
+
+def test_grid_points_row_0_is_the_top():
+    g = fields.grid_points(4)
+    assert g.shape == (16, 2)
+    np.testing.assert_allclose(g[:4], [[0.125, 0.875], [0.375, 0.875], [0.625, 0.875], [0.875, 0.875]])
+    np.testing.assert_allclose(g[-1], [0.875, 0.125])
+    assert not g.flags.writeable
+
+
+@pytest.mark.parametrize("loss", LOSSES)
+def test_heatmap_shape_and_range(loss, trained):
+    t = Trainer({"loss": loss})
+    t.train(10)
+    h = fields.heatmap(t)
+    assert h.shape == (60, 60) == (fields.HEAT_RES, fields.HEAT_RES)
+    assert np.isfinite(h).all() and h.min() >= 0.0 and h.max() <= 1.0
+
+
+def test_heatmap_row_0_is_the_top_and_column_0_the_left():
+    t = Trainer()
+    _d_of_one_coordinate(t, axis=1)                 # D depends on y only
+    h = fields.heatmap(t)
+    c = (np.arange(60) + 0.5) / 60
+    expected_rows = 1 / (1 + np.exp(-10 * (c[::-1] - 0.5)))
+    np.testing.assert_allclose(h, np.repeat(expected_rows[:, None], 60, axis=1), rtol=1e-12)
+    assert h[0, 0] > 0.99 and h[-1, 0] < 0.01
+    assert np.all(np.diff(h[:, 17]) < 0)             # real-looking at the top, fake at the bottom
+    np.testing.assert_array_equal(h, h[:, :1].repeat(60, axis=1))   # constant along a row
+
+    _d_of_one_coordinate(t, axis=0)                 # D depends on x only
+    h = fields.heatmap(t)
+    assert h[0, 0] < 0.01 and h[0, -1] > 0.99
+    assert np.all(np.diff(h[30]) > 0)
+
+
+def test_frame_contents(trained):
+    t = trained
+    f = fields.frame(t)
+    assert f.heat.shape == (60, 60)
+    assert f.real.shape == (gan.N_SHOW_REAL, 2) and f.fake.shape == (gan.N_SHOW_FAKE, 2)
+    assert f.d_real.shape == (gan.N_SHOW_REAL,) and f.d_fake.shape == (gan.N_SHOW_FAKE,)
+    assert f.arrows.shape == (gan.N_SHOW_FAKE, 2)
+    np.testing.assert_array_equal(f.real, t.show_real)
+    np.testing.assert_allclose(f.fake, t.generate(t.show_noise), rtol=1e-14)
+    np.testing.assert_allclose(f.heat, fields.heatmap(t), rtol=1e-14)
+    np.testing.assert_allclose(f.d_fake, losses.realness("log", t.D.forward(f.fake)).ravel(), rtol=1e-13)
+    np.testing.assert_allclose(f.d_real, losses.realness("log", t.D.forward(f.real)).ravel(), rtol=1e-13)
+    assert f.manifold.shape == (fields.MANIFOLD_RES ** 2, 2) and f.shade.shape == (20, 20)
+    assert fields.frame(t, with_manifold=False).manifold is None
+
+
+def _softplus(v):
+    return np.logaddexp(0.0, v)
+
+
+PER_POINT_G_LOSS = {
+    "log": lambda l: _softplus(-l),
+    "minimax": lambda l: -_softplus(l),
+    "least_squares": lambda l: 0.5 * (l - 1.0) ** 2,
+    "hinge": lambda l: -l,
+    "wasserstein": lambda l: -l,
+}
+
+
+@pytest.mark.parametrize("loss", LOSSES)
+def test_arrows_are_minus_the_per_point_generator_loss_gradient(loss):
+    t = Trainer({"loss": loss, "d_activation": "tanh"})
+    t.train(15)
+    f = fields.frame(t, with_manifold=False)
+    per_point = PER_POINT_G_LOSS[loss]
+    h = 1e-6
+
+    def L(x):
+        return float(per_point(t.D.forward(x[None, :]))[0, 0])
+
+    numeric = np.zeros_like(f.fake)
+    for i, x in enumerate(f.fake):
+        for j in range(2):
+            up, down = x.copy(), x.copy()
+            up[j] += h
+            down[j] -= h
+            numeric[i, j] = -(L(up) - L(down)) / (2 * h)
+    err = np.linalg.norm(f.arrows - numeric) / (np.linalg.norm(f.arrows) + np.linalg.norm(numeric))
+    assert err < 1e-6
+    assert np.linalg.norm(f.arrows) > 0
+
+
+def test_arrows_with_relu_discriminator_on_a_single_fake_point(trained):
+    t = trained
+    f = fields.frame(t, with_manifold=False)
+    i = 7
+    x = f.fake[i].copy()
+    h = 1e-6
+    grad = np.zeros(2)
+    for j in range(2):
+        up, down = x.copy(), x.copy()
+        up[j] += h
+        down[j] -= h
+        grad[j] = (_softplus(-t.D.forward(up[None])) - _softplus(-t.D.forward(down[None]))).item() / (2 * h)
+    np.testing.assert_allclose(f.arrows[i], -grad, rtol=1e-6, atol=1e-12)
+
+
+@pytest.mark.parametrize("kind", ["gaussian", "uniform"])
+@pytest.mark.parametrize("dim", [2, 3])
+def test_manifold_shade_2d(kind, dim):
+    t = Trainer({"noise": kind, "noise_dim": dim})
+    t.train(5)
+    pts, shade = fields.manifold(t)
+    assert pts.shape == (21 * 21, 2)
+    assert shade.shape == (20, 20)
+    assert np.all((shade > 0) & (shade < 1))
+
+
+@pytest.mark.parametrize("kind", ["gaussian", "uniform"])
+def test_manifold_shade_1d(kind):
+    t = Trainer({"noise": kind, "noise_dim": 1})
+    pts, shade = fields.manifold(t)
+    assert pts.shape == (fields.CURVE_RES, 2)
+    assert shade.shape == (100,)
+    assert np.all((shade > 0) & (shade < 1))
+    f = fields.frame(t)
+    assert f.shade.shape == (100,)
+
+
+def test_manifold_of_an_affine_generator():
+    # G without hidden layers is affine: uniform noise's grid cells all map to equal areas,
+    # so every cell has the average density and shade 1/2.
+    t = Trainer({"g_layers": 0, "noise": "uniform"})
+    _, shade = fields.manifold(t)
+    np.testing.assert_allclose(shade, 0.5, atol=1e-9)
+    # Gaussian noise: the grid's central cells are smaller (equal mass), so denser.
+    t = Trainer({"g_layers": 0, "noise": "gaussian"})
+    _, shade = fields.manifold(t)
+    assert shade[10, 10] > 0.5 > shade[0, 0]
+
+
+def test_d_step_changes_the_heatmap_not_the_fakes():
+    t = Trainer()
+    before = fields.frame(t)
+    t.d_step()
+    after = fields.frame(t)
+    assert not np.array_equal(before.heat, after.heat)
+    np.testing.assert_array_equal(before.fake, after.fake)
+    np.testing.assert_array_equal(before.manifold, after.manifold)
+    np.testing.assert_array_equal(before.real, after.real)
+
+
+def test_g_step_changes_the_fakes_not_the_heatmap():
+    t = Trainer()
+    before = fields.frame(t)
+    t.g_step()
+    after = fields.frame(t)
+    np.testing.assert_array_equal(before.heat, after.heat)
+    assert not np.array_equal(before.fake, after.fake)
+    assert not np.array_equal(before.manifold, after.manifold)
+
+
+def test_drawing_frames_does_not_change_training():
+    a, b = Trainer(), Trainer()
+    for _ in range(5):
+        fields.frame(a)
+        fields.heatmap(a)
+        a.train(7)
+        b.train(7)
+    np.testing.assert_array_equal(a.G.params, b.G.params)
+    np.testing.assert_array_equal(a.D.params, b.D.params)
+    assert a.history.to_dict() == b.history.to_dict()

@@ -1,0 +1,602 @@
+"""ganlab.gan.Trainer: steps, epochs, settings changes, point sets, determinism,
+saving and loading (and continuing number for number), model-file validation."""
+from __future__ import annotations
+
+import copy
+import json
+
+import numpy as np
+import pytest
+
+from ganlab import gan, gradcheck
+from ganlab.data import DataError
+from ganlab.gan import History, ModelFileError, Trainer
+from ganlab.state import DEFAULTS, LOSSES, OPTIMIZERS, RECOMMENDED, SettingsError
+
+POINTS = [[0.2, 0.3], [0.25, 0.35], [0.3, 0.4], [0.7, 0.8], [0.75, 0.7]]
+
+
+def params(t):
+    return t.G.params.copy(), t.D.params.copy()
+
+
+def assert_same_state(a: Trainer, b: Trainer):
+    """Two trainers hold the same numbers, bit for bit."""
+    np.testing.assert_array_equal(a.G.params, b.G.params)
+    np.testing.assert_array_equal(a.D.params, b.D.params)
+    assert (a.epoch_count, a.d_steps, a.g_steps) == (b.epoch_count, b.d_steps, b.g_steps)
+    assert a.last_d_loss == b.last_d_loss and a.last_g_loss == b.last_g_loss
+    assert a.history.to_dict() == b.history.to_dict()
+    assert a.rng.bit_generator.state == b.rng.bit_generator.state
+    assert a.opt_d.state() == b.opt_d.state() and a.opt_g.state() == b.opt_g.state()
+    assert a.settings == b.settings
+
+
+# ----- gradients of the GAN steps, end to end ------------------------------------------------
+@pytest.mark.parametrize("loss", LOSSES)
+def test_gan_discriminator_step_gradient_end_to_end(loss):
+    ed, _ = gradcheck.check_gan(loss, np.random.default_rng(23))
+    assert ed < 1e-6, f"{loss} D step: relative error {ed:.2e}"
+
+
+@pytest.mark.parametrize("loss", LOSSES)
+def test_gan_generator_step_gradient_end_to_end(loss):
+    _, eg = gradcheck.check_gan(loss, np.random.default_rng(24))
+    assert eg < 1e-6, f"{loss} G step: relative error {eg:.2e}"
+
+
+def _step_gradient_vs_finite_differences(settings, net):
+    """The gradient the Trainer's own d_step/g_step applies (read off one SGD step with
+    lr 1) against central differences of the loss that step reports, on the same batch
+    (every evaluation restarts from the same saved state, so it draws the same batch)."""
+    t = Trainer(dict(settings, optimizer_d="sgd", optimizer_g="sgd", clip=10.0, batch=20,
+                     k_d=1, d_units=5, g_units=5))
+    t.train(3)
+    t.update({"lr_d": 1.0, "lr_g": 1.0})
+    saved = t.to_dict()
+    step = "d_step" if net == "d" else "g_step"
+    loss_attr = "last_d_loss" if net == "d" else "last_g_loss"
+
+    def model(x):
+        return x.D if net == "d" else x.G
+
+    before = model(t).params.copy()
+    getattr(t, step)()
+    analytic = before - model(t).params          # lr = 1: the step is the gradient
+
+    p = before.copy()
+
+    def f():
+        u = Trainer.from_dict(saved)
+        model(u).params[:] = p
+        getattr(u, step)(want_loss=True)
+        return getattr(u, loss_attr)
+
+    numeric = gradcheck.numeric_grad(f, p)
+    return gradcheck.rel_error(analytic, numeric)
+
+
+@pytest.mark.parametrize("loss", LOSSES)
+@pytest.mark.parametrize("net", ["d", "g"])
+def test_trainer_step_applies_the_true_gradient(loss, net):
+    err = _step_gradient_vs_finite_differences(
+        {"loss": loss, "d_activation": "tanh", "g_activation": "tanh"}, net)
+    assert err < 1e-6, f"{loss} {net}_step: relative error {err:.2e}"
+
+
+@pytest.mark.parametrize("net", ["d", "g"])
+def test_trainer_step_applies_the_true_gradient_relu_defaults(net):
+    err = _step_gradient_vs_finite_differences({"d_layers": 2, "g_layers": 2}, net)
+    assert err < 1e-6, f"relu {net}_step: relative error {err:.2e}"
+
+
+# ----- steps and epochs -------------------------------------------------------------------
+@pytest.mark.parametrize("loss", LOSSES)
+def test_d_step_changes_only_the_discriminator(loss):
+    t = Trainer({"loss": loss})
+    g0, d0 = params(t)
+    assert t.d_step() is True
+    np.testing.assert_array_equal(t.G.params, g0)
+    assert not np.array_equal(t.D.params, d0)
+    assert (t.d_steps, t.g_steps, t.epoch_count) == (1, 0, 0)
+    assert t.last_d_loss is not None and t.last_g_loss is None
+
+
+@pytest.mark.parametrize("loss", LOSSES)
+def test_g_step_changes_only_the_generator(loss):
+    t = Trainer({"loss": loss})
+    g0, d0 = params(t)
+    assert t.g_step() is True
+    np.testing.assert_array_equal(t.D.params, d0)
+    assert not np.array_equal(t.G.params, g0)
+    assert (t.d_steps, t.g_steps, t.epoch_count) == (0, 1, 0)
+    assert t.last_g_loss is not None and t.last_d_loss is None
+
+
+@pytest.mark.parametrize("opt", OPTIMIZERS)
+def test_steps_isolated_with_every_optimizer(opt):
+    t = Trainer({"optimizer_d": opt, "optimizer_g": opt})
+    for _ in range(3):
+        g0 = t.G.params.copy()
+        t.d_step()
+        np.testing.assert_array_equal(t.G.params, g0)
+        d0 = t.D.params.copy()
+        t.g_step()
+        np.testing.assert_array_equal(t.D.params, d0)
+
+
+def test_wasserstein_clips_discriminator_weights():
+    t = Trainer({"loss": "wasserstein", "clip": 0.01})
+    t.d_step()
+    assert np.abs(t.D.params).max() <= 0.01
+
+
+def _count_calls(t, monkeypatch):
+    calls = []
+    for name in ("d_step", "g_step"):
+        real = getattr(t, name)
+
+        def wrapper(want_loss=True, _real=real, _name=name):
+            calls.append((_name, want_loss))
+            return _real(want_loss)
+        monkeypatch.setattr(t, name, wrapper)
+    return calls
+
+
+def test_epoch_is_k_d_then_k_g_steps(monkeypatch):
+    t = Trainer({"k_d": 3, "k_g": 2})
+    calls = _count_calls(t, monkeypatch)
+    assert t.epoch() is True
+    assert calls == [("d_step", False), ("d_step", False), ("d_step", True),
+                     ("g_step", False), ("g_step", True)]
+    assert (t.d_steps, t.g_steps, t.epoch_count) == (3, 2, 1)
+    assert t.train(4) == 4
+    assert len(calls) == 5 * 5
+    assert (t.d_steps, t.g_steps, t.epoch_count) == (15, 10, 5)
+
+
+@pytest.mark.parametrize("k_d, k_g", [(1, 1), (2, 1), (0, 1), (1, 0), (5, 3)])
+def test_step_counters(k_d, k_g):
+    t = Trainer({"k_d": k_d, "k_g": k_g})
+    t.train(7)
+    assert (t.d_steps, t.g_steps, t.epoch_count) == (7 * k_d, 7 * k_g, 7)
+
+
+def test_k_d_zero_trains_only_the_generator():
+    t = Trainer({"k_d": 0})
+    g0, d0 = params(t)
+    assert t.train(10) == 10
+    np.testing.assert_array_equal(t.D.params, d0)
+    assert not np.array_equal(t.G.params, g0)
+    assert t.last_d_loss is None and t.last_g_loss is not None
+    assert t.history.losses[-1][0] == 10 and t.history.losses[-1][1] is None
+    json.dumps(t.summary(), allow_nan=False)
+
+
+def test_history_records_losses_every_epoch_and_metrics_every_50():
+    t = Trainer()
+    assert t.history.metrics == [[0, *t.kl_js()]]
+    t.train(100)
+    assert t.history.metrics[-1] == [100, *t.kl_js()]
+    t.train(20)
+    assert [r[0] for r in t.history.losses] == list(range(1, 121))
+    assert [r[0] for r in t.history.metrics] == [0, 50, 100]
+    assert t.history.losses[-1][1:] == [t.last_d_loss, t.last_g_loss]
+
+def test_history_caps_its_memory_by_doubling_the_stride():
+    h = History()
+    for e in range(1, History.CAP + 1):
+        h.add("losses", e, 1.0, 2.0)
+    assert h.stride["losses"] == 2
+    assert all(r[0] % 2 == 0 for r in h.losses)
+    assert len(h.losses) == History.CAP // 2
+    h.add("losses", History.CAP + 1, 0.0, 0.0)      # odd epochs are skipped now
+    assert h.losses[-1][0] == History.CAP
+    assert History.from_dict(json.loads(json.dumps(h.to_dict()))).to_dict() == h.to_dict()
+
+
+def test_generate_and_kl_js_touch_nothing_training_uses():
+    a, b = Trainer(), Trainer()
+    a.train(30)
+    b.train(30)
+    for _ in range(3):
+        a.generate(np.zeros((5, 2)))
+        a.kl_js()
+        a.summary()
+        a.mode_coverage()
+    a.train(30)
+    b.train(30)
+    assert_same_state(a, b)
+
+
+def test_summary_is_json_and_has_the_figures():
+    t = Trainer()
+    s0 = t.summary()
+    json.dumps(s0, allow_nan=False)
+    assert s0["epochs"] == 0 and s0["d_loss"] is None and s0["diverged"] is False
+    assert s0["reason"] is None
+    t.train(60)
+    s = t.summary()
+    assert json.loads(json.dumps(s, allow_nan=False)) == s
+    assert set(s) >= {"epochs", "d_steps", "g_steps", "d_loss", "g_loss", "kl", "js", "modes",
+                      "diverged", "reason"}
+    assert s["epochs"] == 60 and s["d_steps"] == 120 and s["g_steps"] == 60
+    assert (s["kl"], s["js"]) == t.kl_js()
+    assert s["modes"]["modes"] == 2
+    assert Trainer({"preset": "ring"}).summary()["modes"] is None
+
+
+def test_preset_points_needs_points():
+    with pytest.raises(SettingsError, match="needs a point set"):
+        Trainer({"preset": "points"})
+    t = Trainer({"preset": "points"}, POINTS)
+    assert t.points.shape == (5, 2)
+    t.train(5)
+
+
+# ----- determinism --------------------------------------------------------------------------
+CONFIGS = {
+    "defaults": {},
+    "recommended": dict(RECOMMENDED),
+    "momentum": {"optimizer_d": "momentum", "optimizer_g": "momentum", "lr_d": 0.02, "lr_g": 0.01},
+    "wasserstein": {"loss": "wasserstein", "optimizer_d": "adam", "lr_d": 0.01},
+    "uniform 1d noise": {"noise": "uniform", "noise_dim": 1, "loss": "least_squares"},
+    "big batch": {"batch": 2000, "k_d": 3},
+}
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_same_seed_same_numbers_bit_for_bit(name):
+    a, b = Trainer(CONFIGS[name]), Trainer(CONFIGS[name])
+    assert_same_state(a, b)
+    a.train(60)
+    b.train(60)
+    assert_same_state(a, b)
+
+
+def test_different_seed_different_numbers():
+    a, b = Trainer({"seed": 1}), Trainer({"seed": 2})
+    assert not np.array_equal(a.G.params, b.G.params)
+    a.train(20)
+    b.train(20)
+    assert not np.array_equal(a.D.params, b.D.params)
+    assert a.history.losses != b.history.losses
+
+
+def test_reset_gives_the_same_fresh_model():
+    t = Trainer()
+    g0, d0 = params(t)
+    first = [r[:] for r in t.history.metrics]
+    t.train(30)
+    t.reset()
+    np.testing.assert_array_equal(t.G.params, g0)
+    np.testing.assert_array_equal(t.D.params, d0)
+    assert t.epoch_count == 0 and t.history.losses == [] and t.history.metrics == first
+    u = Trainer()
+    t.train(25)
+    u.train(25)
+    assert_same_state(t, u)
+
+
+# ----- save, load, continue -----------------------------------------------------------------
+RESUME = {
+    "sgd": ({}, None),
+    "adam": (dict(RECOMMENDED), None),
+    "momentum": (CONFIGS["momentum"], None),
+    "adam+momentum": ({"optimizer_d": "adam", "optimizer_g": "momentum"}, None),
+    "points": ({"preset": "points", "optimizer_d": "adam"}, POINTS),
+    "big batch": (CONFIGS["big batch"], None),
+}
+
+
+@pytest.mark.parametrize("name", RESUME)
+@pytest.mark.parametrize("at", [0, 1, 23, 50])
+def test_to_json_from_json_then_continue_equals_uninterrupted(name, at):
+    settings, points = RESUME[name]
+    whole = Trainer(settings, points)
+    whole.train(at + 77)
+    part = Trainer(settings, points)
+    part.train(at)
+    text = part.to_json()
+    resumed = Trainer.from_json(text)
+    assert resumed.to_json() == text
+    assert_same_state(resumed, part)
+    resumed.train(77)
+    assert_same_state(resumed, whole)
+
+
+def test_save_load_file_then_continue_equals_uninterrupted(tmp_path):
+    whole = Trainer(RECOMMENDED)
+    whole.train(130)
+    part = Trainer(RECOMMENDED)
+    part.train(37)                          # mid-pool for both the real and noise pools
+    assert 0 < part._real.pos < len(part._real.rows)
+    assert 0 < part._noise.pos < len(part._noise.rows)
+    path = tmp_path / "model.json"
+    part.save(str(path))
+    resumed = Trainer.load(str(path))
+    resumed.train(93)
+    assert_same_state(resumed, whole)
+    assert resumed.summary() == whole.summary()
+
+
+def test_save_load_points_set_via_set_points(tmp_path):
+    whole = Trainer()
+    whole.set_points(POINTS)
+    whole.train(90)
+    part = Trainer()
+    part.set_points(POINTS)
+    part.train(40)
+    path = tmp_path / "m.json"
+    part.save(str(path))
+    resumed = Trainer.load(str(path))
+    np.testing.assert_array_equal(resumed.points, POINTS)
+    assert resumed.settings["preset"] == "points"
+    resumed.train(50)
+    assert_same_state(resumed, whole)
+
+
+def test_resume_after_a_learning_rate_change():
+    whole = Trainer()
+    whole.train(20)
+    whole.update({"lr_d": 0.05, "optimizer_g": "adam"})
+    whole.train(60)
+    part = Trainer()
+    part.train(20)
+    part.update({"lr_d": 0.05, "optimizer_g": "adam"})
+    part.train(10)
+    resumed = Trainer.from_json(part.to_json())
+    resumed.train(50)
+    assert_same_state(resumed, whole)
+
+
+# ----- update -------------------------------------------------------------------------------
+def test_learning_rate_change_applies_without_reset():
+    t = Trainer(RECOMMENDED)
+    t.train(10)
+    g0, d0 = params(t)
+    m = t.opt_d.m.copy()
+    opt_d, opt_g = t.opt_d, t.opt_g
+    assert t.update({"lr_d": 0.005, "lr_g": "0.002", "beta1": 0.6}) is False
+    np.testing.assert_array_equal(t.G.params, g0)
+    np.testing.assert_array_equal(t.D.params, d0)
+    assert t.opt_d is opt_d and t.opt_g is opt_g          # memory kept
+    np.testing.assert_array_equal(t.opt_d.m, m)
+    assert t.opt_d.lr == 0.005 and t.opt_g.lr == 0.002 and t.opt_d.beta1 == 0.6
+    assert t.epoch_count == 10 and t.settings["lr_g"] == 0.002
+    t.train(1)
+    # The new rate is used: an SGD step of size lr * grad.
+    s = Trainer()
+    s.update({"lr_g": 0.5})
+    g_before = s.G.params.copy()
+    s.g_step()
+    np.testing.assert_allclose(s.G.params, g_before - 0.5 * s.G.grad, rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("changes", [{"loss": "hinge"}, {"k_d": 5}, {"batch": 64},
+                                     {"momentum": 0.5}, {"clip": 0.1}])
+def test_training_settings_apply_without_reset(changes):
+    t = Trainer()
+    t.train(5)
+    g0, d0 = params(t)
+    assert t.update(changes) is False
+    assert t.epoch_count == 5
+    np.testing.assert_array_equal(t.G.params, g0)
+    np.testing.assert_array_equal(t.D.params, d0)
+    for k, v in changes.items():
+        assert t.settings[k] == v
+    assert t.train(3) == 3
+
+
+def test_optimizer_change_makes_a_fresh_optimizer_without_reset():
+    t = Trainer()
+    t.train(5)
+    g0, _ = params(t)
+    assert t.update({"optimizer_g": "ADAM"}) is False
+    assert t.opt_g.kind == "adam" and t.opt_g.t == 0 and t.opt_d.kind == "sgd"
+    assert t.opt_g.params is t.G.params
+    np.testing.assert_array_equal(t.G.params, g0)
+
+
+@pytest.mark.parametrize("changes", [{"g_units": 16}, {"d_layers": 2}, {"d_activation": "tanh"},
+                                     {"noise_dim": 3}, {"noise": "uniform"}, {"seed": 9},
+                                     {"preset": "ring"}, {"jitter": 0.05}])
+def test_model_changes_reset(changes):
+    t = Trainer()
+    t.train(5)
+    assert t.update(changes) is True
+    assert t.epoch_count == 0 and t.d_steps == 0 and t.history.losses == []
+    fresh = Trainer(dict(DEFAULTS, **changes))
+    assert_same_state(t, fresh)
+
+
+@pytest.mark.parametrize("changes", [{"lr_d": "abc"}, {"lr_d": 0.01, "k_d": 1.5},
+                                     {"g_units": 0}, {"colour": "red"}, {"preset": "points"},
+                                     {"loss": "l1", "seed": 4}])
+def test_invalid_update_raises_and_changes_nothing(changes):
+    t = Trainer()
+    t.train(5)
+    before = t.to_json()
+    settings = dict(t.settings)
+    with pytest.raises(SettingsError):
+        t.update(changes)
+    assert t.settings == settings
+    assert t.to_json() == before
+
+
+# ----- set_points ---------------------------------------------------------------------------
+def test_set_points_switches_to_the_point_set_and_resets():
+    t = Trainer()
+    t.train(5)
+    t.set_points(POINTS)
+    assert t.settings["preset"] == "points" and t.epoch_count == 0
+    np.testing.assert_array_equal(t.points, POINTS)
+    assert t.train(5) == 5
+    # Switching to a preset keeps the point set for later.
+    assert t.update({"preset": "ring"}) is True
+    assert t.update({"preset": "points"}) is True
+
+
+@pytest.mark.parametrize("bad", [[], np.zeros((0, 2)), [[0.1, float("nan")]],
+                                 [[0.1, 0.2], [1.2, 0.5]], [[-0.1, 0.5]], [[0.1, 0.2, 0.3]],
+                                 [0.1, 0.2], [[float("inf"), 0.5]], "abc"])
+@pytest.mark.parametrize("start", ["preset", "points"])
+def test_bad_points_raise_and_leave_everything_untouched(bad, start):
+    t = Trainer() if start == "preset" else Trainer({"preset": "points"}, POINTS)
+    t.train(5)
+    before = t.to_json()
+    pts = None if t.points is None else t.points.copy()
+    with pytest.raises(DataError):
+        t.set_points(bad)
+    assert t.to_json() == before
+    if pts is None:
+        assert t.points is None
+    else:
+        np.testing.assert_array_equal(t.points, pts)
+    assert t.epoch_count == 5
+
+
+# ----- model file validation ------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def model():
+    t = Trainer({"optimizer_d": "adam", "optimizer_g": "momentum"})
+    t.train(20)
+    return json.loads(t.to_json())
+
+
+def _without(key):
+    def f(d):
+        del d[key]
+    return f
+
+
+def _drop_last(*path):
+    """An edit that removes the last element of the list at d[path[0]][path[1]]..."""
+    def f(d):
+        x = d
+        for k in path:
+            x = x[k]
+        del x[-1]
+    return f
+
+
+def _set(path, value):
+    """An edit that sets d[path[0]][path[1]]... to value (returns None: edits in place)."""
+    def f(d):
+        x = d
+        for k in path[:-1]:
+            x = x[k]
+        x[path[-1]] = value
+    return f
+
+
+BAD_MODELS = {
+    "list not object": (lambda d: [d], "not a ganlab model file"),
+    "wrong format": (_set(["format"], "keras"), 'not a ganlab model file (expected "format": "ganlab-model")'),
+    "no format": (_without("format"), "not a ganlab model file"),
+    "version 2": (_set(["version"], 2), "unsupported model file version 2 (this ganlab reads version 1)"),
+    "version text": (_set(["version"], "1"), "unsupported model file version '1'"),
+    "no version": (_without("version"), "unsupported model file version None"),
+    "no settings": (_without("settings"), "missing field 'settings'"),
+    "no g_params": (_without("g_params"), "missing field 'g_params'"),
+    "no d_params": (_without("d_params"), "missing field 'd_params'"),
+    "no opt_d": (_without("opt_d"), "missing field 'opt_d'"),
+    "no rng": (_without("rng"), "missing field 'rng'"),
+    "no pools": (_without("pools"), "missing field 'pools'"),
+    "no history": (_without("history"), "missing field 'history'"),
+    "no epoch": (_without("epoch"), "missing field 'epoch'"),
+    "settings not object": (_set(["settings"], [1, 2]), "'settings' must be an object"),
+    "unknown setting": (_set(["settings", "colour"], "red"), "unknown setting(s) colour"),
+    "bad setting value": (_set(["settings", "lr_d"], "fast"),
+                          "lr_d must be a number between 1e-05 and 10, got 'fast'"),
+    "bad int setting": (_set(["settings", "g_units"], 8.5), "g_units must be a whole number"),
+    "too few params": (_drop_last("g_params"), "malformed model file: expected"),
+    "too many params": (lambda d: d["d_params"].extend([0.0]), "malformed model file: expected"),
+    "params null": (_set(["g_params", 3], None), "'g_params' must be a list of finite numbers"),
+    "params text": (_set(["d_params"], "abc"), "malformed model file"),
+    "params nested": (lambda d: d.update(g_params=[d["g_params"]]), "'g_params' must be a list of finite numbers"),
+    "opt kind mismatch": (_set(["opt_d", "kind"], "sgd"), "opt_d is for 'sgd', but optimizer_d is 'adam'"),
+    "adam state short": (_drop_last("opt_d", "m"), "optimiser state: 'm' must be"),
+    "momentum state null": (_set(["opt_g", "v"], None), "optimiser state: 'v' must be"),
+    "negative epoch": (_set(["epoch"], -1), "'epoch' must be a whole number >= 0"),
+    "fractional steps": (_set(["d_steps"], 2.5), "'d_steps' must be a whole number >= 0"),
+    "bool steps": (_set(["g_steps"], True), "'g_steps' must be a whole number >= 0"),
+    "bad last loss": (_set(["last_d_loss"], "low"), "expected a number or null, got 'low'"),
+    "pool position": (_set(["pools", "real", "pos"], 10 ** 6), "malformed model file"),
+    "bad rng": (_set(["rng"], {"bit_generator": "MT19937"}), "malformed model file"),
+    "bad history": (_set(["history", "losses"], [[1, "x", 2]]), "expected a number or null"),
+    "points preset without points": (_set(["settings", "preset"], "points"), "needs a point set"),
+    "bad points": (lambda d: d.update(settings=dict(d["settings"], preset="points"),
+                                      points=[[0.5, 2.0]]), "point 1 is (0.5, 2.0)"),
+}
+
+
+@pytest.mark.parametrize("name", BAD_MODELS)
+def test_bad_model_file_raises_model_file_error(name, model):
+    change, message = BAD_MODELS[name]
+    d = copy.deepcopy(model)
+    replaced = change(d)            # edits d in place, or returns a replacement
+    if replaced is not None:
+        d = replaced
+    with pytest.raises(ModelFileError) as err:
+        Trainer.from_json(json.dumps(d))
+    assert message in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "null"])
+def test_non_finite_params_in_the_json_text(literal, model):
+    text = json.dumps(model)
+    first = json.dumps(model["g_params"][0])
+    assert text.count(first) >= 1
+    bad = text.replace('"g_params": [' + first, '"g_params": [' + literal, 1)
+    assert bad != text
+    with pytest.raises(ModelFileError, match="'g_params' must be a list of finite numbers"):
+        Trainer.from_json(bad)
+
+
+@pytest.mark.parametrize("text", ["", "not json", "{", '{"format": "ganlab-model",', "[" * 100_000,
+                                  "\x00"])
+def test_not_json(text):
+    with pytest.raises(ModelFileError) as err:
+        Trainer.from_json(text)
+    assert str(err.value).startswith(("not valid JSON", "not a ganlab model file"))
+
+
+@pytest.mark.parametrize("path", [["rng", "state", "state"], ["pools", "noise", "state", "state", "inc"],
+                                  ["rng", "uinteger"]])
+def test_out_of_range_rng_state_is_a_model_file_error(path, model):
+    d = copy.deepcopy(model)
+    _set(path, -1)(d)
+    with pytest.raises(ModelFileError):
+        Trainer.from_dict(d)
+
+
+def test_load_errors_name_the_file(tmp_path, model):
+    missing = tmp_path / "nope.json"
+    with pytest.raises(ModelFileError) as err:
+        Trainer.load(str(missing))
+    assert str(err.value).startswith(f"cannot read {missing}")
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(dict(model, version=7)))
+    with pytest.raises(ModelFileError) as err:
+        Trainer.load(str(bad))
+    assert str(err.value).startswith(f"{bad}: unsupported model file version 7")
+    with pytest.raises(ModelFileError, match="cannot read"):
+        Trainer.load(str(tmp_path))
+
+
+def test_model_with_nan_params_cannot_be_saved(tmp_path):
+    t = Trainer()
+    t.G.params[0] = np.nan
+    with pytest.raises(ModelFileError, match="diverged"):
+        t.to_json()
+    with pytest.raises(ModelFileError):
+        t.save(str(tmp_path / "m.json"))
+
+
+def test_model_file_is_plain_json_with_the_documented_header(model):
+    assert model["format"] == gan.FORMAT == "ganlab-model"
+    assert model["version"] == gan.VERSION == 1
+    assert model["epoch"] == 20
+    assert model["settings"]["optimizer_d"] == "adam"

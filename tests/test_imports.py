@@ -1,0 +1,57 @@
+"""The engine runs unchanged under CPython and Pyodide: only ganlab/ui/ may import the
+browser modules (pyscript, js, pyodide)."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "ganlab"
+BROWSER_ONLY = {"pyscript", "js", "pyodide"}
+ENGINE_FILES = sorted(p for p in PACKAGE.rglob("*.py") if "ui" not in p.relative_to(PACKAGE).parts[:-1])
+
+
+def imported_roots(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    roots = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            roots.add(node.module.split(".")[0])
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+              and node.func.id == "__import__" and node.args
+              and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            roots.add(node.args[0].value.split(".")[0])
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr == "import_module" and node.args
+              and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            roots.add(node.args[0].value.split(".")[0])
+    return roots
+
+
+def test_the_engine_modules_are_all_checked():
+    names = {p.name for p in ENGINE_FILES}
+    assert {"nn.py", "losses.py", "optim.py", "data.py", "noise.py", "metrics.py", "state.py",
+            "gan.py", "fields.py", "gradcheck.py", "cli.py", "bench.py", "__init__.py"} <= names
+    assert not any("ui" in p.relative_to(PACKAGE).parts[:-1] for p in ENGINE_FILES)
+
+
+@pytest.mark.parametrize("path", ENGINE_FILES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_engine_module_does_not_import_browser_modules(path):
+    bad = imported_roots(path) & BROWSER_ONLY
+    assert not bad, f"{path.relative_to(PACKAGE.parent)} imports {sorted(bad)}"
+
+
+def test_the_checker_sees_imports(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("import js\nfrom pyscript import display\nimport os.path\n"
+                     "from . import nn\n__import__('pyodide.ffi')\n", encoding="utf-8")
+    assert imported_roots(probe) == {"js", "pyscript", "os", "pyodide"}
+
+
+@pytest.mark.parametrize("module", ["nn", "losses", "optim", "data", "noise", "metrics", "state",
+                                    "gan", "fields", "gradcheck", "cli", "bench"])
+def test_engine_modules_import_under_cpython(module):
+    __import__(f"ganlab.{module}")

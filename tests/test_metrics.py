@@ -1,0 +1,151 @@
+"""ganlab.metrics: histograms, KL and JS (in bits), mode coverage."""
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from ganlab import data, metrics
+from ganlab.metrics import histogram, js, kl
+
+
+# ----- histogram ------------------------------------------------------------------------
+def test_histogram_counts_cells_and_sums_to_one():
+    pts = np.array([[0.01, 0.01], [0.01, 0.02], [0.99, 0.5], [0.5, 0.99]])
+    h = histogram(pts, bins=10)
+    assert h.shape == (100,)
+    assert h.sum() == pytest.approx(1.0, abs=1e-15)
+    # cell index = x_cell * bins + y_cell
+    assert h[0] == 0.5 and h[9 * 10 + 5] == 0.25 and h[5 * 10 + 9] == 0.25
+
+
+def test_histogram_default_grid_is_30_by_30():
+    h = histogram(np.random.default_rng(0).random((2000, 2)))
+    assert h.shape == (30 * 30,) and metrics.BINS == 30
+    assert h.sum() == pytest.approx(1.0)
+
+
+def test_histogram_clamps_points_outside_the_square_into_edge_cells():
+    pts = np.array([[-0.5, 0.55], [1.5, 0.55], [0.55, -3.0], [0.55, 7.0],
+                    [1.0, 1.0], [0.0, 0.0], [-1.0, 2.0]])
+    h = histogram(pts, bins=10).reshape(10, 10)
+    assert h.sum() == pytest.approx(1.0)
+    n = len(pts)
+    assert h[0, 5] == pytest.approx(1 / n)      # x < 0  -> first x cell
+    assert h[9, 5] == pytest.approx(1 / n)      # x > 1  -> last x cell
+    assert h[5, 0] == pytest.approx(1 / n)
+    assert h[5, 9] == pytest.approx(1 / n)
+    assert h[9, 9] == pytest.approx(1 / n)      # exactly 1 goes into the last cell
+    assert h[0, 0] == pytest.approx(1 / n)
+    assert h[0, 9] == pytest.approx(1 / n)
+
+
+def test_histogram_clamps_huge_and_infinite_points_without_warnings():
+    pts = np.array([[1e20, 0.55], [np.inf, 0.55], [0.55, 1e20], [-1e20, 0.55]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        h = histogram(pts, bins=10).reshape(10, 10)
+    assert h[9, 5] == pytest.approx(0.5)
+    assert h[5, 9] == pytest.approx(0.25)
+    assert h[0, 5] == pytest.approx(0.25)
+
+
+# ----- KL and JS on hand-made histograms ----------------------------------------------------
+def _smooth(p):
+    return (p + metrics.EPS) / (1 + p.size * metrics.EPS)
+
+
+def test_kl_of_two_cell_distributions_by_hand():
+    p = np.array([0.5, 0.5])
+    q = np.array([0.25, 0.75])
+    # Unsmoothed: 0.5 log2(0.5/0.25) + 0.5 log2(0.5/0.75) = 0.5 + 0.5 log2(2/3)
+    exact = 0.5 * 1.0 + 0.5 * math.log2(2 / 3)
+    assert exact == pytest.approx(0.2075187496394219, abs=1e-15)
+    # The documented EPS smoothing moves it by O(EPS).
+    ps, qs = _smooth(p), _smooth(q)
+    smoothed = float(sum(a * math.log2(a / b) for a, b in zip(ps, qs)))
+    assert kl(p, q) == pytest.approx(smoothed, abs=1e-14)
+    assert abs(kl(p, q) - exact) < 1e-5
+
+
+def test_kl_is_asymmetric_and_finite_where_q_is_zero():
+    p = np.array([1.0, 0.0])
+    q = np.array([0.5, 0.5])
+    # log2(1 / 0.5) = 1, less ~EPS * log2(0.5 / EPS) from the smoothed empty cell.
+    assert kl(p, q) == pytest.approx(1.0, abs=1e-4)
+    assert kl(q, p) != pytest.approx(kl(p, q), abs=1e-3)
+    assert math.isfinite(kl(q, p))                            # smoothing: no infinity
+    assert kl(q, p) > 5
+
+
+def test_js_of_two_cell_distributions_by_hand():
+    p = np.array([0.5, 0.5])
+    q = np.array([0.25, 0.75])
+    m = np.array([0.375, 0.625])
+    kl_pm = 0.5 * math.log2(0.5 / 0.375) + 0.5 * math.log2(0.5 / 0.625)
+    kl_qm = 0.25 * math.log2(0.25 / 0.375) + 0.75 * math.log2(0.75 / 0.625)
+    expected = 0.5 * (kl_pm + kl_qm)
+    assert 0.5 * (p + q) == pytest.approx(m)
+    assert js(p, q) == pytest.approx(expected, abs=1e-15)
+    assert expected == pytest.approx(0.04879494069539847, abs=1e-15)
+
+
+def test_js_with_partial_overlap_by_hand():
+    p = np.array([1.0, 0.0])
+    q = np.array([0.5, 0.5])
+    # M = (0.75, 0.25); KL(P||M) = log2(4/3); KL(Q||M) = 0.5 log2(2/3) + 0.5 log2(2)
+    expected = 0.5 * (math.log2(4 / 3) + 0.5 * math.log2(2 / 3) + 0.5)
+    assert js(p, q) == pytest.approx(expected, abs=1e-15)
+
+
+def test_identical_distributions_give_zero():
+    rng = np.random.default_rng(3)
+    p = histogram(rng.random((3000, 2)))
+    assert kl(p, p) == 0.0
+    assert js(p, p) == 0.0
+    q = np.array([0.2, 0.0, 0.8])
+    assert kl(q, q) == 0.0 and js(q, q) == 0.0
+
+
+def test_disjoint_distributions_give_js_one():
+    assert js(np.array([1.0, 0.0]), np.array([0.0, 1.0])) == pytest.approx(1.0, abs=1e-12)
+    a = histogram(np.full((100, 2), 0.1))
+    b = histogram(np.random.default_rng(0).uniform(0.5, 1.0, (500, 2)))
+    assert js(a, b) == pytest.approx(1.0, abs=1e-12)
+    assert kl(a, b) > 10
+
+
+def test_js_is_symmetric_and_bounded():
+    rng = np.random.default_rng(4)
+    for _ in range(5):
+        p = histogram(rng.random((2000, 2)) ** 2)
+        q = histogram(rng.random((2000, 2)))
+        assert js(p, q) == pytest.approx(js(q, p), abs=1e-15)
+        assert 0.0 <= js(p, q) <= 1.0
+
+
+# ----- mode coverage -------------------------------------------------------------------
+def test_mode_coverage_counts_modes_and_share():
+    modes = data.Mixture([(0.2, 0.2), (0.8, 0.8), (0.2, 0.8)], 0.02)
+    rng = np.random.default_rng(5)
+    at_first = modes.centres[0] + rng.standard_normal((600, 2)) * 0.02
+    at_second = modes.centres[1] + rng.standard_normal((300, 2)) * 0.02
+    far = np.full((100, 2), 0.5)                                 # in no mode
+    fake = np.concatenate([at_first, at_second, far])
+    out = metrics.mode_coverage(fake, modes)
+    assert out["modes"] == 3
+    assert out["covered"] == 2
+    assert out["in_modes"] == pytest.approx(0.9, abs=0.01)
+    # A mode with fewer than `share` of a fair share is not covered.
+    few = np.concatenate([at_first, modes.centres[2] + np.zeros((50, 2))])
+    assert metrics.mode_coverage(few, modes)["covered"] == 1           # 50 < 0.25 * 650/3
+    assert metrics.mode_coverage(few, modes, share=0.1)["covered"] == 2
+
+
+def test_mode_coverage_all_modes_from_the_mixture_itself():
+    modes = data.modes("eight_gaussians")
+    fake = modes(np.random.default_rng(6), 4000)
+    out = metrics.mode_coverage(fake, modes)
+    assert out == {"covered": 8, "modes": 8, "in_modes": pytest.approx(0.99, abs=0.01)}
