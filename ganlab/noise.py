@@ -12,8 +12,6 @@ held at 0, the median of both kinds.
 """
 from __future__ import annotations
 
-from statistics import NormalDist
-
 import numpy as np
 
 COVER = 0.98  # the grid spans the central 98% of each coordinate's probability
@@ -33,6 +31,7 @@ def quantiles(kind: str, res: int) -> np.ndarray:
     p = np.linspace((1 - COVER) / 2, (1 + COVER) / 2, res)
     if kind == "uniform":
         return 2.0 * p - 1.0
+    from statistics import NormalDist     # here, not at the top: keeps page start-up lean
     inv = NormalDist().inv_cdf
     return np.array([inv(float(q)) for q in p])
 

@@ -46,6 +46,7 @@ class App:
         self._read_layers()
         if problems:
             self.say("Ignored from the link: " + "; ".join(problems))
+            self._write_url()       # the address now says what the page really uses
 
     # ----- helpers -----------------------------------------------------------------------
     def _on(self, target, event: str, fn) -> None:
@@ -62,7 +63,11 @@ class App:
             el(f"set-{s.name}").value = str(self.trainer.settings[s.name])
 
     def _write_url(self) -> None:
-        query = to_query(self.trainer.settings)
+        """Put the settings in the address (a point set cannot travel in a link)."""
+        settings = dict(self.trainer.settings)
+        if settings["preset"] == "points":
+            settings["preset"] = BY_NAME["preset"].default
+        query = to_query(settings)
         js.window.history.replaceState(None, "", ("#" + query) if query else js.window.location.pathname)
 
     # ----- wiring --------------------------------------------------------------------------
@@ -81,6 +86,7 @@ class App:
         self._on(el("apply-drawing"), "click", lambda e: self.apply_drawing())
         self._on(el("clear-drawing"), "click", lambda e: self.clear_drawing())
         self._on(js.document, "keydown", self._key)
+        self._on(js.window, "resize", lambda e: setattr(self.loop, "dirty", True))
         api = js.Object.new()
         api.snapshot = create_proxy(self.snapshot)
         api.train = create_proxy(self.train)
@@ -163,6 +169,7 @@ class App:
         reason = self.trainer.diverged
         if reason and el("diverged").hidden:
             self.set_playing(False)
+            self.say("")
             el("diverged").textContent = reason
             el("diverged").hidden = False
 

@@ -1,0 +1,219 @@
+"""The playground page's run controls, in headless Chromium: buttons, play/pause,
+reset, keyboard shortcuts, the speed control, the charts, and the same numbers
+as the engine under CPython.
+
+The `page` fixture (conftest.py) already fails every test on console errors and
+on requests that leave the local server.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pagekit import count_colour, heat_pixels, painted, redraw, snapshot, wait_snapshot  # noqa: E402
+
+from ganlab.state import SETTINGS  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+BUTTONS = ("Play", "Step discriminator", "Step generator", "Step both", "Reset",
+           "Draw", "Apply drawing", "Clear drawing")
+
+
+def test_ready_with_every_control_enabled_and_named(page, site_url, open_ready):
+    open_ready(page, site_url)
+    assert page.evaluate("() => document.body.dataset.state") == "ready"
+    expect(page.locator("#loading")).to_be_hidden()
+    expect(page.locator("#error-panel")).to_be_hidden()
+
+    disabled = page.evaluate(
+        "() => [...document.querySelectorAll('button, input, select')]"
+        ".filter(e => e.disabled).map(e => e.id)")
+    assert disabled == []
+    for s in SETTINGS:
+        expect(page.locator(f"#set-{s.name}")).to_be_enabled()
+
+    for name in BUTTONS:
+        expect(page.get_by_role("button", name=name, exact=True)).to_have_count(1)
+    buttons = page.locator("button")
+    assert buttons.count() == len(BUTTONS)
+    for i in range(buttons.count()):
+        expect(buttons.nth(i)).to_have_accessible_name(re.compile(r"\S"))
+
+    unlabelled = page.evaluate(
+        """() => [...document.querySelectorAll('input, select')]
+            .filter(e => !(e.labels && e.labels.length > 0) && !e.getAttribute('aria-label')
+                         && !e.getAttribute('aria-labelledby'))
+            .map(e => e.id)""")
+    assert unlabelled == []
+    fields = page.locator("input, select")
+    assert fields.count() == len(SETTINGS) + 6 + 1     # settings, layer toggles, speed
+    for i in range(fields.count()):
+        expect(fields.nth(i)).to_have_accessible_name(re.compile(r"\S"))
+    # A few by the name a screen reader announces.
+    assert page.get_by_role("spinbutton", name="D learning rate").get_attribute("id") == "set-lr_d"
+    assert page.get_by_role("combobox", name="Speed").get_attribute("id") == "speed"
+    assert page.get_by_role("checkbox", name="Gradients").get_attribute("id") == "show-grad"
+
+
+def test_step_discriminator_changes_the_heatmap_not_the_fakes(page, site_url, open_ready):
+    open_ready(page, site_url)
+    redraw(page)
+    heat0, s0 = heat_pixels(page), snapshot(page)
+    page.get_by_role("button", name="Step discriminator").click()
+    wait_snapshot(page, "s.d_steps === 1")
+    redraw(page)
+    heat1, s1 = heat_pixels(page), snapshot(page)
+    assert len(heat1) == len(heat0) == 60 * 60 * 4
+    assert sum(a != b for a, b in zip(heat0, heat1)) > 0, "the heatmap did not change"
+    assert s1["fake"] == s0["fake"]
+    assert (s1["d_steps"], s1["g_steps"], s1["epoch"]) == (s0["d_steps"] + 1, s0["g_steps"], s0["epoch"])
+
+
+def test_step_generator_moves_the_fakes_not_the_heatmap(page, site_url, open_ready):
+    open_ready(page, site_url)
+    redraw(page)
+    heat0, s0 = heat_pixels(page), snapshot(page)
+    page.get_by_role("button", name="Step generator").click()
+    wait_snapshot(page, "s.g_steps === 1")
+    redraw(page)
+    heat1, s1 = heat_pixels(page), snapshot(page)
+    assert heat1 == heat0, "a generator step changed the discriminator's heatmap"
+    moved = np.abs(np.array(s1["fake"]) - np.array(s0["fake"])).max()
+    assert moved > 1e-6, "the fakes did not move"
+    assert (s1["g_steps"], s1["d_steps"], s1["epoch"]) == (s0["g_steps"] + 1, s0["d_steps"], s0["epoch"])
+
+
+def test_step_both_advances_one_epoch(page, site_url, open_ready):
+    open_ready(page, site_url)
+    expect(page.locator("#epoch")).to_have_text("0")
+    page.get_by_role("button", name="Step both").click()
+    expect(page.locator("#epoch")).to_have_text("1")
+    s = snapshot(page)
+    assert (s["epoch"], s["d_steps"], s["g_steps"]) == (1, 2, 1)   # k_d = 2, k_g = 1
+    page.get_by_role("button", name="Step both").click()
+    expect(page.locator("#epoch")).to_have_text("2")
+    assert snapshot(page)["epoch"] == 2
+
+
+def test_play_then_pause(page, site_url, open_ready):
+    open_ready(page, site_url)
+    play = page.locator("#play")
+    expect(play).to_have_accessible_name("Play")
+    page.get_by_role("button", name="Play", exact=True).click()
+    expect(play).to_have_accessible_name("Pause")
+    expect(play).to_have_text("Pause")
+    assert snapshot(page)["playing"] is True
+    wait_snapshot(page, "s.epoch > 5")
+    page.wait_for_function("() => Number(document.getElementById('epoch').textContent.replace(/,/g, '')) > 0")
+
+    page.get_by_role("button", name="Pause", exact=True).click()
+    expect(play).to_have_accessible_name("Play")
+    expect(play).to_have_text("Play")
+    s = snapshot(page)
+    assert s["playing"] is False
+    # Paused: the epoch must stay put, however many frames go by.
+    page.wait_for_timeout(500)
+    redraw(page, 5)
+    assert snapshot(page)["epoch"] == s["epoch"]
+    expect(page.locator("#epoch")).to_have_text(str(s["epoch"]))
+
+
+def test_reset_after_training(page, site_url, open_ready):
+    open_ready(page, site_url)
+    fresh = snapshot(page)
+    assert page.evaluate("() => window.ganlab.train(30)") == 30
+    expect(page.locator("#epoch")).to_have_text("30")
+    page.get_by_role("button", name="Reset").click()
+    expect(page.locator("#epoch")).to_have_text("0")
+    s = snapshot(page)
+    assert (s["epoch"], s["d_steps"], s["g_steps"]) == (0, 0, 0)
+    assert s["fake"] == fresh["fake"], "Reset should give the same fresh model (same seed)"
+    expect(page.locator("#message")).to_contain_text("epoch 0")
+
+
+def test_same_numbers_as_cpython(page, site_url, open_ready):
+    from ganlab.gan import Trainer
+
+    open_ready(page, site_url)
+    assert page.evaluate("() => window.ganlab.train(100)") == 100
+    s = snapshot(page)
+
+    t = Trainer()
+    assert t.train(100) == 100
+    summary = t.summary()
+    fake = t.generate(t.show_noise)
+
+    assert s["epoch"] == t.epoch_count == 100
+    assert (s["d_steps"], s["g_steps"]) == (t.d_steps, t.g_steps)
+    for key in ("d_loss", "g_loss", "js", "kl"):
+        assert s[key] == pytest.approx(summary[key], abs=1e-6), key
+    np.testing.assert_allclose(np.array(s["fake"]), fake, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(np.array(s["real"]), t.show_real, rtol=0, atol=1e-12)
+
+
+def test_keyboard_shortcuts(page, site_url, open_ready):
+    open_ready(page, site_url)
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    assert page.evaluate("() => document.activeElement === document.body")
+
+    page.keyboard.press("b")
+    expect(page.locator("#epoch")).to_have_text("1")
+    s = snapshot(page)
+    assert (s["epoch"], s["d_steps"], s["g_steps"]) == (1, 2, 1)
+
+    page.keyboard.press("d")
+    wait_snapshot(page, "s.d_steps === 3")
+    page.keyboard.press("g")
+    wait_snapshot(page, "s.g_steps === 2")
+    s = snapshot(page)
+    assert (s["epoch"], s["d_steps"], s["g_steps"]) == (1, 3, 2)
+
+    page.keyboard.press("r")
+    wait_snapshot(page, "s.epoch === 0 && s.d_steps === 0 && s.g_steps === 0")
+    expect(page.locator("#epoch")).to_have_text("0")
+
+    page.keyboard.press("Space")
+    expect(page.locator("#play")).to_have_accessible_name("Pause")
+    wait_snapshot(page, "s.playing && s.epoch > 0")
+    page.keyboard.press("Space")
+    expect(page.locator("#play")).to_have_accessible_name("Play")
+    assert snapshot(page)["playing"] is False
+    # Space with the focus on the body must not scroll the page.
+    assert page.evaluate("() => window.scrollY") == 0
+
+
+def test_charts_draw_after_training(page, site_url, open_ready):
+    open_ready(page, site_url)
+    redraw(page)
+    assert painted(page, "chart-loss") == 0, "the loss chart should be empty at epoch 0"
+    assert page.evaluate("() => window.ganlab.train(200)") == 200
+    redraw(page)
+    # Each chart draws two lines in its own colours (static/paint.js drawChart).
+    lines = {"chart-loss": [(0x5e, 0x3c, 0x99), (0xe6, 0x61, 0x01)],
+             "chart-div": [(0x05, 0x71, 0xb0), (0xca, 0x00, 0x20)]}
+    for chart, colours in lines.items():
+        assert painted(page, chart) > 200, chart
+        for rgb in colours:
+            assert count_colour(page, chart, rgb, tol=24) > 20, (chart, rgb)
+
+
+def test_speed_one_epoch_per_frame_still_trains(page, site_url, open_ready):
+    open_ready(page, site_url)
+    page.get_by_role("combobox", name="Speed").select_option(label="1 epoch per frame")
+    page.get_by_role("button", name="Play", exact=True).click()
+    wait_snapshot(page, "s.epoch >= 3")
+    # One epoch per frame: over 10 animation frames the epoch moves by at most
+    # about 10 (frames, not time, so this holds on a busy machine too).
+    before = snapshot(page)["epoch"]
+    redraw(page, 10)
+    after = snapshot(page)["epoch"]
+    assert 1 <= after - before <= 12
+    page.get_by_role("button", name="Pause", exact=True).click()
+    assert snapshot(page)["playing"] is False

@@ -1,0 +1,114 @@
+"""The playground page's settings, in headless Chromium: changes that apply at
+once, changes that start a new model, bad values, divergence, and the URL hash.
+
+The `page` fixture (conftest.py) already fails every test on console errors and
+on requests that leave the local server.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pagekit import set_value, snapshot, wait_snapshot  # noqa: E402
+
+from ganlab.state import DEFAULTS  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+
+def test_settings_changes_take_effect(page, site_url, open_ready):
+    open_ready(page, site_url)
+    assert page.evaluate("() => window.ganlab.train(5)") == 5
+
+    # A learning rate applies at once; training goes on.
+    set_value(page, "#set-lr_d", "0.05")
+    wait_snapshot(page, "s.settings.lr_d === 0.05")
+    s = snapshot(page)
+    assert s["epoch"] == 5, "changing lr_d must not reset the model"
+    expect(page.locator("#message")).to_contain_text("lr_d is now 0.05")
+    assert "lr_d=0.05" in page.evaluate("() => location.hash")
+
+    # A bad value changes nothing: the page says why and the control goes back.
+    set_value(page, "#set-lr_d", "100")
+    expect(page.locator("#message")).to_contain_text("lr_d must be")
+    expect(page.locator("#set-lr_d")).to_have_value("0.05")
+    s = snapshot(page)
+    assert s["settings"]["lr_d"] == 0.05 and s["epoch"] == 5
+    assert "lr_d=0.05" in page.evaluate("() => location.hash")
+
+    # An architecture change starts a new model.
+    set_value(page, "#set-g_units", "16")
+    wait_snapshot(page, "s.settings.g_units === 16")
+    s = snapshot(page)
+    assert s["epoch"] == 0 and s["d_steps"] == 0
+    expect(page.locator("#epoch")).to_have_text("0")
+    expect(page.locator("#message")).to_contain_text("New model")
+    assert s["settings"]["lr_d"] == 0.05, "the earlier change is kept"
+    h = page.evaluate("() => location.hash")
+    assert "lr_d=0.05" in h and "g_units=16" in h
+
+    # A choice control works the same way.
+    page.get_by_role("combobox", name="Loss").select_option("hinge")
+    wait_snapshot(page, "s.settings.loss === 'hinge'")
+    assert "loss=hinge" in page.evaluate("() => location.hash")
+
+
+def test_divergence_is_reported_and_reset_recovers(page, site_url, open_ready):
+    open_ready(page, site_url)
+    page.get_by_role("combobox", name="Loss").select_option("least_squares")
+    set_value(page, "#set-lr_d", "10")
+    set_value(page, "#set-lr_g", "10")
+    wait_snapshot(page, "s.settings.loss === 'least_squares' && s.settings.lr_d === 10 && s.settings.lr_g === 10")
+    diverged = page.locator("#diverged")
+    expect(diverged).to_be_hidden()
+
+    page.get_by_role("button", name="Play", exact=True).click()
+    expect(diverged).to_be_visible(timeout=20000)
+    expect(diverged).to_contain_text("lr_")
+    expect(page.locator("#play")).to_have_accessible_name("Play")
+    s = snapshot(page)
+    assert s["diverged"] is True and s["playing"] is False and "lr_" in s["reason"]
+    epoch = s["epoch"]
+    # Play cannot restart a diverged model.
+    page.get_by_role("button", name="Play", exact=True).click()
+    expect(page.locator("#message")).to_contain_text("Reset")
+    assert snapshot(page)["playing"] is False and snapshot(page)["epoch"] == epoch
+
+    page.get_by_role("button", name="Reset").click()
+    expect(diverged).to_be_hidden()
+    expect(page.locator("#epoch")).to_have_text("0")
+    s = snapshot(page)
+    assert s["epoch"] == 0 and s["diverged"] is False and s["reason"] is None
+
+    # Training works again (one epoch is fine even at these rates) ...
+    page.get_by_role("button", name="Step both").click()
+    expect(page.locator("#epoch")).to_have_text("1")
+    # ... and, with sane rates, keeps working.
+    set_value(page, "#set-lr_d", "0.1")
+    set_value(page, "#set-lr_g", "0.03")
+    wait_snapshot(page, "s.settings.lr_d === 0.1 && s.settings.lr_g === 0.03")
+    assert page.evaluate("() => window.ganlab.train(50)") == 51   # returns the epoch reached
+    s = snapshot(page)
+    assert s["epoch"] == 51 and s["diverged"] is False
+    expect(diverged).to_be_hidden()
+
+
+def test_url_hash_loads_settings(page, site_url, open_ready):
+    open_ready(page, site_url + "#preset=ring&g_units=16")
+    s = snapshot(page)
+    assert s["settings"]["preset"] == "ring" and s["settings"]["g_units"] == 16
+    expect(page.locator("#set-preset")).to_have_value("ring")
+    expect(page.locator("#set-g_units")).to_have_value("16")
+    assert page.locator("#message").inner_text().strip() == ""
+
+
+def test_bad_url_hash_opens_with_defaults_and_says_why(page, site_url, open_ready):
+    open_ready(page, site_url + "#lr_d=abc")
+    s = snapshot(page)
+    assert s["settings"] == DEFAULTS
+    expect(page.locator("#set-lr_d")).to_have_value(str(DEFAULTS["lr_d"]))
+    expect(page.locator("#message")).to_contain_text("lr_d")

@@ -1,0 +1,169 @@
+"""The playground page's main view, in headless Chromium: drawing your own data
+and the layer toggles (checked on the canvases' pixels).
+
+The `page` fixture (conftest.py) already fails every test on console errors and
+on requests that leave the local server.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pagekit import ARROW, FAKE, REAL, count_colour, painted, redraw, snapshot, wait_snapshot  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+STROKE_Y = 0.3              # from the top of the view, as a fraction of its height
+STROKE_X = (0.2, 0.8)       # as fractions of its width
+
+
+def drag_stroke(page, y_frac=STROKE_Y, x_from=STROKE_X[0], x_to=STROKE_X[1], moves=12):
+    """Press, move in several steps and release across the #view canvas."""
+    page.locator("#view").scroll_into_view_if_needed()
+    box = page.locator("#view").bounding_box()
+    y = box["y"] + y_frac * box["height"]
+
+    def x(f):
+        return box["x"] + f * box["width"]
+
+    page.mouse.move(x(x_from), y)
+    page.mouse.down()
+    for i in range(1, moves + 1):
+        page.mouse.move(x(x_from + (x_to - x_from) * i / moves), y, steps=2)
+    page.mouse.up()
+
+
+def drawn_count(page) -> int:
+    text = page.inner_text("#draw-count")
+    m = re.fullmatch(r"(\d+) points? drawn", text.strip())
+    assert m, text
+    return int(m.group(1))
+
+
+def test_draw_a_stroke_and_apply_it(page, site_url, open_ready):
+    open_ready(page, site_url)
+    page.get_by_role("button", name="Draw", exact=True).click()
+    expect(page.locator("#draw")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#draw")).to_have_accessible_name("Stop drawing")
+    drag_stroke(page)
+    expect(page.locator("#draw-count")).not_to_have_text("0 points drawn")
+    n = drawn_count(page)
+    assert n > 10
+
+    # What the painter recorded: points on the stroke, in data coordinates (y up).
+    drawn = np.array(page.evaluate("() => window.ganlabView.drawnPoints()")).reshape(-1, 2)
+    assert len(drawn) == n
+    assert np.abs(drawn[:, 1] - (1 - STROKE_Y)).max() < 0.01
+    assert drawn[:, 0].min() == pytest.approx(STROKE_X[0], abs=0.01)
+    assert drawn[:, 0].max() == pytest.approx(STROKE_X[1], abs=0.02)
+
+    page.evaluate("() => window.ganlab.train(5)")
+    page.get_by_role("button", name="Apply drawing").click()
+    wait_snapshot(page, "s.settings.preset === 'points'")
+    s = snapshot(page)
+    assert s["points"] == n
+    assert s["epoch"] == 0, "applying a drawing starts a new model"
+    expect(page.locator("#epoch")).to_have_text("0")
+    expect(page.locator("#set-preset")).to_have_value("points")
+    expect(page.locator("#draw")).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("#message")).to_contain_text(f"{n} drawn points")
+    # A point set cannot travel in a link, so the address leaves the preset out
+    # (reloading it opens the default data instead of an error).
+    assert "preset=" not in page.evaluate("() => location.hash")
+
+    # The displayed real samples lie along the stroke (jitter 0.02).
+    real = np.array(s["real"])
+    assert real.shape == (400, 2)
+    near = np.abs(real[:, 1] - (1 - STROKE_Y)) <= 0.08
+    assert near.mean() >= 0.98, f"only {near.mean():.1%} of the real points lie on the stroke"
+    inside = (real[:, 0] >= 0.15) & (real[:, 0] <= 0.85)
+    assert inside.mean() >= 0.98
+    assert np.percentile(real[:, 0], 5) < 0.3 and np.percentile(real[:, 0], 95) > 0.7
+
+    # And it trains on them.
+    page.get_by_role("button", name="Step both").click()
+    expect(page.locator("#epoch")).to_have_text("1")
+
+
+def test_applying_an_empty_drawing_changes_nothing(page, site_url, open_ready):
+    open_ready(page, site_url)
+    page.get_by_role("button", name="Draw", exact=True).click()
+    drag_stroke(page)
+    assert drawn_count(page) > 10
+    page.get_by_role("button", name="Clear drawing").click()
+    expect(page.locator("#draw-count")).to_have_text("0 points drawn")
+
+    assert page.evaluate("() => window.ganlab.train(5)") == 5
+    before = snapshot(page)
+    page.get_by_role("button", name="Apply drawing").click()
+    expect(page.locator("#message")).to_contain_text("empty")
+    after = snapshot(page)
+    assert after["settings"] == before["settings"]
+    assert after["settings"]["preset"] == "gaussians" and after["points"] is None
+    assert after["epoch"] == before["epoch"] == 5
+    assert after["fake"] == before["fake"]
+    expect(page.locator("#set-preset")).to_have_value("gaussians")
+    assert "preset=" not in page.evaluate("() => location.hash")
+
+
+def test_each_toggle_hides_its_layer(page, site_url, open_ready):
+    open_ready(page, site_url)
+    assert snapshot(page)["playing"] is False
+    redraw(page)
+    heat = page.locator("#heat")
+    expect(heat).to_be_visible()
+
+    page.get_by_role("checkbox", name="Discriminator").uncheck()
+    redraw(page)
+    assert page.evaluate("() => document.getElementById('heat').style.visibility") == "hidden"
+    expect(heat).to_be_hidden()
+
+    counts = {}
+    for name, colour in (("Real samples", REAL), ("Fake samples", FAKE), ("Gradients", ARROW)):
+        before = count_colour(page, "view", colour)
+        page.get_by_role("checkbox", name=name).uncheck()
+        redraw(page)
+        after = count_colour(page, "view", colour)
+        assert before > 300, f"{name}: too few pixels to start with ({before})"
+        assert after <= before * 0.02, f"{name}: {before} -> {after} pixels"
+        counts[name] = before
+    assert painted(page, "view") == 0, "every layer is off: the view should be blank"
+
+    page.get_by_role("checkbox", name="Manifold").check()
+    redraw(page)
+    manifold = count_colour(page, "view", FAKE, min_alpha=1)
+    assert manifold > 1000, f"the manifold drew only {manifold} pixels"
+
+    # Back on: the layers come back.
+    page.get_by_role("checkbox", name="Manifold").uncheck()
+    page.get_by_role("checkbox", name="Real samples").check()
+    page.get_by_role("checkbox", name="Discriminator").check()
+    redraw(page)
+    # (at least as many real pixels as at first: no fakes cover them now)
+    assert count_colour(page, "view", REAL) >= counts["Real samples"]
+    expect(heat).to_be_visible()
+
+
+def test_narrow_screen_keeps_the_view_square_and_on_screen(page, site_url, open_ready):
+    # A phone-sized window: one column, no sideways scrolling, the data square square.
+    page.set_viewport_size({"width": 400, "height": 800})
+    open_ready(page, site_url)
+    redraw(page)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 400
+    box = page.locator("#view").bounding_box()
+    assert box["width"] == pytest.approx(box["height"], abs=1)
+    assert 200 < box["width"] and box["x"] >= 0 and box["x"] + box["width"] <= 400
+    size = page.evaluate("() => [document.getElementById('view').width, document.getElementById('view').height]")
+    dpr = page.evaluate("() => devicePixelRatio")
+    assert size == [round(box["width"] * dpr), round(box["height"] * dpr)]
+    # Drawing still maps the pointer onto the square.
+    page.get_by_role("button", name="Draw", exact=True).click()
+    drag_stroke(page)
+    drawn = np.array(page.evaluate("() => window.ganlabView.drawnPoints()")).reshape(-1, 2)
+    assert len(drawn) > 10 and np.abs(drawn[:, 1] - (1 - STROKE_Y)).max() < 0.01
