@@ -182,8 +182,13 @@ function drawChart(id, c) {
   ctx.clearRect(0, 0, w, h);
   const n = c.x.length;
   if (n === 0) return;
-  // Robust y range: ignore the top 2% of values (early spikes would flatten the rest).
-  const vals = c.a.concat(c.b).filter(Number.isFinite).sort((p, q) => p - q);
+  // Robust y range: ignore the top 2% of values (early spikes would flatten the rest),
+  // estimated from at most ~500 evenly spaced values so a long history stays cheap.
+  const step = Math.max(1, Math.floor(n / 256)), vals = [];
+  for (let i = 0; i < n; i += step) vals.push(c.a[i], c.b[i]);
+  vals.push(c.a[n - 1], c.b[n - 1]);
+  for (let i = vals.length - 1; i >= 0; i--) if (!Number.isFinite(vals[i])) vals.splice(i, 1);
+  vals.sort((p, q) => p - q);
   if (vals.length === 0) return;
   let lo = Math.min(0, vals[0]), hi = vals[Math.floor((vals.length - 1) * 0.98)];
   if (!(hi > lo)) hi = lo + 1;

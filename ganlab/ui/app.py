@@ -223,6 +223,7 @@ class App:
             "d_loss": summary["d_loss"], "g_loss": summary["g_loss"],
             "kl": summary["kl"], "js": summary["js"], "diverged": summary["diverged"],
             "reason": t.diverged, "settings": t.settings, "playing": self.loop.playing,
+            "budget_ms": self.loop.budget_ms, "draw_ms": self.loop.draw_ms,
             "points": None if t.points is None else len(t.points),
             "fake": fake.tolist() if np.isfinite(fake).all() else None,
             "real": t.show_real.tolist(),

@@ -3,8 +3,11 @@
 Each animation frame trains as many epochs as fit in the budget (or the fixed
 number the speed control asks for), then redraws every view and chart once.
 The budget adapts: a frame should take about one display refresh (16.7 ms), so
-the training budget is what is left after the last frame's drawing. One proxy
-for the frame callback is made at start-up and reused; nothing grows per frame.
+the training budget is what is left after the last frame's drawing and the
+browser's own share. On top of that a cap backs off by a quarter whenever a
+frame arrives late (a busy machine, a slow canvas) and creeps back up while
+frames are on time. One proxy for the frame callback is made at start-up and
+reused; nothing grows per frame.
 """
 from __future__ import annotations
 
@@ -14,8 +17,8 @@ import js
 from pyodide.ffi import create_proxy
 
 FRAME_MS = 16.7
-MIN_BUDGET_MS, MAX_BUDGET_MS = 2.0, 11.0
-MARGIN_MS = 4.0   # the browser's own work per frame: compositing, the painter's canvas calls
+MIN_BUDGET_MS, MAX_BUDGET_MS = 2.0, 10.0
+MARGIN_MS = 5.0   # the browser's own work per frame: compositing, the painter's canvas calls
 
 
 class Loop:
@@ -24,7 +27,10 @@ class Loop:
         self.playing = False
         self.dirty = True
         self.per_frame = 0            # 0: as many epochs as fit in the budget
-        self.budget_ms = 10.0
+        self.budget_ms = 8.0
+        self.cap_ms = MAX_BUDGET_MS
+        self._last_now = None
+        self.draw_ms = 0.0            # the last frame's drawing time (views and charts)
         self._proxy = create_proxy(self._tick)
         self._window_start = time.perf_counter()
         self._window_frames = 0
@@ -50,8 +56,13 @@ class Loop:
             done += 1
         return done
 
-    def _tick(self, _now=None) -> None:
+    def _tick(self, now=None) -> None:
         try:
+            if now is not None and self._last_now is not None and self.playing:
+                late = now - self._last_now > 1.4 * FRAME_MS
+                self.cap_ms = (max(MIN_BUDGET_MS, self.cap_ms * 0.75) if late
+                               else min(MAX_BUDGET_MS, self.cap_ms + 0.05))
+            self._last_now = now
             epochs = 0
             if self.playing:
                 epochs = self._train()
@@ -61,8 +72,8 @@ class Loop:
                 self.dirty = False
                 start = time.perf_counter()
                 self.app.render()
-                draw_ms = (time.perf_counter() - start) * 1000.0
-                self.budget_ms = min(MAX_BUDGET_MS, max(MIN_BUDGET_MS, FRAME_MS - draw_ms - MARGIN_MS))
+                draw_ms = self.draw_ms = (time.perf_counter() - start) * 1000.0
+                self.budget_ms = min(self.cap_ms, max(MIN_BUDGET_MS, FRAME_MS - draw_ms - MARGIN_MS))
                 self._window_frames += 1
             self._window_epochs += epochs
             self._readouts()
