@@ -217,3 +217,18 @@ def test_speed_one_epoch_per_frame_still_trains(page, site_url, open_ready):
     assert 1 <= after - before <= 12
     page.get_by_role("button", name="Pause", exact=True).click()
     assert snapshot(page)["playing"] is False
+
+
+def test_frame_buffers_are_released_after_each_frame(page, site_url, open_ready):
+    """Nothing grows per frame: the buffer proxy each frame hands to the painter is
+    destroyed when the call returns, so playing for many frames leaks no proxies."""
+    open_ready(page, site_url)
+    page.evaluate("""() => { const v = window.ganlabView, f = v.frame;
+        v.frame = (buf, ...rest) => { window.__bufs = (window.__bufs || []).concat([buf]);
+                                      return f(buf, ...rest); }; }""")
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function("() => (window.__bufs || []).length >= 30")
+    page.get_by_role("button", name="Pause").click()
+    alive = page.evaluate("""() => window.__bufs.filter(b => {
+        try { b.getBuffer('f64').release(); return true; } catch (e) { return false; } }).length""")
+    assert alive == 0
