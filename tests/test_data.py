@@ -96,9 +96,9 @@ def test_same_rng_same_samples(preset):
 def test_point_set_sampling():
     pts = np.array([[0.1, 0.2], [0.9, 0.8]])
     x = data.sample("points", np.random.default_rng(4), 1000, pts, jitter=0.0)
-    # fold computes 1 - |1 - x|, which can move a point inside the square by one ulp.
+    # With no jitter every sample is exactly one of the points (fold leaves them alone).
     d = np.abs(x[:, None, :] - pts[None]).max(axis=2).min(axis=1)
-    assert d.max() < 1e-15
+    assert d.max() == 0.0
     assert np.mean(x[:, 0] < 0.5) == pytest.approx(0.5, abs=0.06)
     y = data.sample("points", np.random.default_rng(4), 20_000, pts, jitter=0.02)
     near = y[np.linalg.norm(y - pts[0], axis=1) < 0.2]
@@ -112,6 +112,11 @@ def test_fold_reflects_into_the_square_in_place():
     out = data.fold(x)
     assert out is x
     np.testing.assert_allclose(x, [0.1, 0.9, 0.3, 0.0, 1.0, 0.999], atol=1e-15)
+
+
+def test_fold_leaves_points_inside_the_square_bit_identical():
+    x = np.random.default_rng(0).random(10_000)
+    np.testing.assert_array_equal(data.fold(x.copy()), x)
 
 
 # ----- check_points -------------------------------------------------------------------------
