@@ -17,7 +17,7 @@ from pyodide.ffi import create_proxy
 from .. import fields
 from ..data import DataError
 from ..gan import Trainer
-from ..state import BY_NAME, SETTINGS, SettingsError, from_query, to_query
+from ..state import BY_NAME, RECOMMENDED, SETTINGS, SettingsError, from_query, to_query
 from . import paint
 from .loop import Loop
 
@@ -39,6 +39,7 @@ class App:
             problems.append(str(err))
             self.trainer = Trainer({k: v for k, v in changes.items() if k != "preset"})
         self.charts = paint.Charts(self.view)
+        self._metrics_key = None
         self.flags = 0
         self.loop = Loop(self)
         self._wire()
@@ -79,6 +80,7 @@ class App:
         self._on(el("step-g"), "click", lambda e: self.step("g"))
         self._on(el("step-both"), "click", lambda e: self.step("both"))
         self._on(el("reset"), "click", lambda e: self.reset())
+        self._on(el("recommended"), "click", lambda e: self.use_recommended())
         self._on(el("speed"), "change", lambda e: self.loop.set_speed(int(el("speed").value)))
         for layer in LAYERS:
             self._on(el(f"show-{layer}"), "change", lambda e: self._read_layers())
@@ -156,6 +158,19 @@ class App:
         self.loop.dirty = True
         return self.trainer.epoch_count
 
+    def use_recommended(self) -> None:
+        """Switch to settings that train every preset (state.RECOMMENDED): a new model."""
+        changed = {k: v for k, v in RECOMMENDED.items() if self.trainer.settings[k] != v}
+        if not changed:
+            self.say("Already using the recommended settings.")
+            return
+        if not self.trainer.update(changed):
+            self.trainer.reset()
+        self._sync_controls()
+        self._write_url()
+        self._after_reset("Recommended settings (Adam, beta1 0.5, 2 x 32 units): a new model. "
+                          "Changed: " + ", ".join(f"{k} {v}" for k, v in changed.items()) + ".")
+
     def reset(self) -> None:
         self.trainer.reset()
         self._after_reset("Reset: a new model at epoch 0.")
@@ -212,6 +227,22 @@ class App:
         fr = fields.frame(t, with_manifold=with_manifold)
         paint.draw(self.view, fr, self.flags, t.settings["noise_dim"])
         self.charts.update(t.history)
+        self._metrics_text()
+
+    def _metrics_text(self) -> None:
+        """The latest KL/JS (and mode coverage) in words, when a new value is recorded."""
+        t = self.trainer
+        row = t.history.metrics[-1] if t.history.metrics else None
+        key = (id(t.history), None if row is None else row[0])
+        if row is None or key == self._metrics_key:
+            return
+        self._metrics_key = key
+        text = f"At epoch {row[0]:,}: KL {row[1]:.2f} bits, JS {row[2]:.3f} bits."
+        modes = t.mode_coverage()
+        if modes:
+            text += (f" Modes covered: {modes['covered']} of {modes['modes']} "
+                     f"({modes['in_modes']:.0%} of fakes near a mode).")
+        el("metrics-now").textContent = text
 
     def snapshot(self) -> str:
         """The page's state as JSON, for tests and embedding."""

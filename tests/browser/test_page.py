@@ -23,7 +23,7 @@ from ganlab.state import SETTINGS  # noqa: E402
 pytestmark = pytest.mark.browser
 
 BUTTONS = ("Play", "Step discriminator", "Step generator", "Step both", "Reset",
-           "Draw", "Apply drawing", "Clear drawing")
+           "Draw", "Apply drawing", "Clear drawing", "Use recommended settings")
 
 
 def test_ready_with_every_control_enabled_and_named(page, site_url, open_ready):

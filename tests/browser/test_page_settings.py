@@ -112,3 +112,33 @@ def test_bad_url_hash_opens_with_defaults_and_says_why(page, site_url, open_read
     assert s["settings"] == DEFAULTS
     expect(page.locator("#set-lr_d")).to_have_value(str(DEFAULTS["lr_d"]))
     expect(page.locator("#message")).to_contain_text("lr_d")
+
+
+def test_recommended_settings_button(page, site_url, open_ready):
+    from ganlab.state import RECOMMENDED
+    open_ready(page, site_url)
+    page.evaluate("() => window.ganlab.train(5)")
+    page.get_by_role("button", name="Use recommended settings").click()
+    wait_snapshot(page, "s.settings.optimizer_d === 'adam'")
+    s = snapshot(page)
+    assert s["epoch"] == 0, "a new model"
+    for name, value in RECOMMENDED.items():
+        assert s["settings"][name] == value, name
+        expect(page.locator(f"#set-{name}")).to_have_value(str(value))
+    assert "optimizer_d=adam" in page.evaluate("() => location.hash")
+    page.get_by_role("button", name="Use recommended settings").click()
+    expect(page.locator("#message")).to_contain_text("Already using")
+
+
+def test_metrics_readout_follows_training(page, site_url, open_ready):
+    open_ready(page, site_url)
+    expect(page.locator("#metrics-now")).to_contain_text("At epoch 0:")
+    expect(page.locator("#metrics-now")).to_contain_text("Modes covered:")
+    page.evaluate("() => window.ganlab.train(100)")
+    expect(page.locator("#metrics-now")).to_contain_text("At epoch 100:")
+    s = snapshot(page)
+    expect(page.locator("#metrics-now")).to_contain_text(f"JS {s['js']:.3f} bits")
+    # A preset without known modes says nothing about modes.
+    page.select_option("#set-preset", "ring")
+    expect(page.locator("#metrics-now")).to_contain_text("At epoch 0:")
+    expect(page.locator("#metrics-now")).not_to_contain_text("Modes")
