@@ -182,34 +182,51 @@ function drawChart(id, c) {
   ctx.clearRect(0, 0, w, h);
   const n = c.x.length;
   if (n === 0) return;
+  // The loss chart puts both losses on one scale; the divergence chart gives JS
+  // its own fixed 0..1 scale (right) so that KL's larger values don't flatten it.
+  const shared = id === "chart-loss";
   // Robust y range: ignore the top 2% of values (early spikes would flatten the rest),
   // estimated from at most ~500 evenly spaced values so a long history stays cheap.
   const step = Math.max(1, Math.floor(n / 256)), vals = [];
-  for (let i = 0; i < n; i += step) vals.push(c.a[i], c.b[i]);
-  vals.push(c.a[n - 1], c.b[n - 1]);
+  for (let i = 0; i < n; i += step) { vals.push(c.a[i]); if (shared) vals.push(c.b[i]); }
+  vals.push(c.a[n - 1]); if (shared) vals.push(c.b[n - 1]);
   for (let i = vals.length - 1; i >= 0; i--) if (!Number.isFinite(vals[i])) vals.splice(i, 1);
   vals.sort((p, q) => p - q);
   if (vals.length === 0) return;
   let lo = Math.min(0, vals[0]), hi = vals[Math.floor((vals.length - 1) * 0.98)];
   if (!(hi > lo)) hi = lo + 1;
   const x0 = c.x[0], x1 = Math.max(c.x[n - 1], x0 + 1), pad = 4 * dpr, left = 34 * dpr;
-  const X = v => left + (v - x0) / (x1 - x0) * (w - left - pad);
-  const Y = v => h - pad - (Math.min(v, hi) - lo) / (hi - lo) * (h - 2 * pad - 10 * dpr);
+  const right = shared ? pad : 30 * dpr;
+  const X = v => left + (v - x0) / (x1 - x0) * (w - left - right);
+  const scale = (low, high) => v => h - pad - (Math.min(v, high) - low) / (high - low) * (h - 2 * pad - 10 * dpr);
+  const Ys = [scale(lo, hi), shared ? scale(lo, hi) : scale(0, 1)];
   ctx.font = `${10 * dpr}px sans-serif`; ctx.fillStyle = "#555";
   ctx.fillText(hi.toPrecision(3), 2, 12 * dpr); ctx.fillText(lo.toPrecision(2), 2, h - pad);
-  ctx.fillText(`epoch ${Math.round(c.x[n - 1])}`, w - 90 * dpr, 12 * dpr);
+  ctx.textAlign = "right";
+  if (!shared) { ctx.fillText("JS 1", w - 2, 12 * dpr); ctx.fillText("0", w - 2, h - pad); }
+  ctx.fillText(`epoch ${Math.round(c.x[n - 1])}`, w - (shared ? 2 : 34) * dpr, 12 * dpr);
+  ctx.textAlign = "left";
   const colours = id === "chart-loss" ? ["#5e3c99", "#e66101"] : ["#0571b0", "#ca0020"];
+  // Each series twice: the raw values faint, and an exponential moving average
+  // (spanning about 1/40 of the chart) bold, so the trend shows through the noise.
+  const stride = Math.max(1, Math.floor(n / (w / dpr) / 2));  // <= ~2 points per pixel column
+  const alpha = Math.min(1, 2 / (n / 40 + 1));
   [c.a, c.b].forEach((ys, s) => {
-    const path = new Path2D();
-    let pen = false;
-    // At most ~2 points per pixel column: stride through long series.
-    const stride = Math.max(1, Math.floor(n / (w / dpr) / 2));
-    for (let i = 0; i < n; i += stride) {
-      if (!Number.isFinite(ys[i])) { pen = false; continue; }
-      if (pen) path.lineTo(X(c.x[i]), Y(ys[i])); else path.moveTo(X(c.x[i]), Y(ys[i]));
+    const Y = Ys[s], raw = new Path2D(), smooth = new Path2D();
+    let pen = false, ema = NaN;
+    for (let i = 0; i < n; i++) {
+      const y = ys[i];
+      if (!Number.isFinite(y)) { pen = false; continue; }
+      ema = Number.isFinite(ema) ? ema + alpha * (y - ema) : y;
+      if (i % stride !== 0 && i !== n - 1) continue;
+      const px = X(c.x[i]);
+      if (pen) { raw.lineTo(px, Y(y)); smooth.lineTo(px, Y(ema)); }
+      else { raw.moveTo(px, Y(y)); smooth.moveTo(px, Y(ema)); }
       pen = true;
     }
-    ctx.strokeStyle = colours[s]; ctx.lineWidth = 1.5 * dpr; ctx.stroke(path);
+    ctx.strokeStyle = colours[s];
+    ctx.globalAlpha = 0.3; ctx.lineWidth = dpr; ctx.stroke(raw);
+    ctx.globalAlpha = 1; ctx.lineWidth = 2 * dpr; ctx.stroke(smooth);
   });
 }
 
