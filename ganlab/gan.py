@@ -33,7 +33,7 @@ import numpy as np
 
 from . import data, losses, metrics, noise, optim
 from .nn import MLP
-from .state import BY_NAME, SETTINGS, SettingsError, make_settings
+from .state import BY_NAME, SettingsError, make_settings
 
 FORMAT = "ganlab-model"
 VERSION = 1
@@ -250,13 +250,13 @@ class Trainer:
         """Stop training with a readable reason if a loss or a parameter blew up."""
         model = self.D if net == "d" else self.G
         sq = float(model.params @ model.params)
+        if sq < EXPLODED and (loss is None or math.isfinite(loss)):
+            return
         who = "discriminator" if net == "d" else "generator"
         if loss is not None and not math.isfinite(loss):
             what = f"the {who}'s loss became infinite or NaN"
-        elif not sq < EXPLODED:    # also true for NaN
+        else:                      # the weights' squared norm is too big, or NaN
             what = f"the {who}'s weights blew up (their size passed {math.sqrt(EXPLODED):g})"
-        else:
-            return
         s = self.settings
         hint = f"lower lr_{net} (now {s[f'lr_{net}']:g})"
         if s[f"optimizer_{net}"] != "adam":
@@ -444,5 +444,3 @@ def _opt_float(v):
         raise ModelFileError(f"expected a number or null, got {v!r}")
     return float(v)
 
-
-__all__ = ["Trainer", "ModelFileError", "SETTINGS"]
