@@ -9,8 +9,10 @@ export const REAL = "#1b7837";
 export const FAKE = "#762a83";
 const ARROW = "#d6336c";
 const DRAWN = "#e08214";
-const ARROW_SCALE = 0.05;   // arrow length = 0.05 x |gradient| (square units) ...
-const ARROW_MAX = 0.12;     // ... but at most 0.12 of the square
+// Arrow length grows with the logarithm of the pull |dL_G/dx|, so a pull 10x weaker
+// still shows (shorter), and a strong one does not cover the view:
+// length = 0.025 * ln(1 + |g| / 0.5) of the square, at most 0.15.
+const ARROW_LOG = 0.025, ARROW_G0 = 0.5, ARROW_MAX = 0.15;
 export const FLAG = { heat: 1, real: 2, fake: 4, manifold: 8, grad: 16, pred: 32 };
 
 function hex(c) { return [1, 3, 5].map(i => parseInt(c.slice(i, i + 2), 16)); }
@@ -89,11 +91,10 @@ function arrows(ctx, d, fakeOff, arrowOff, m) {
   const { W, H } = state, path = new Path2D();
   for (let i = 0; i < m; i++) {
     const x = d[fakeOff + 2 * i], y = d[fakeOff + 2 * i + 1];
-    let gx = d[arrowOff + 2 * i] * ARROW_SCALE, gy = d[arrowOff + 2 * i + 1] * ARROW_SCALE;
-    const len = Math.hypot(gx, gy);
-    if (!(len > 1e-6)) continue;
-    if (len > ARROW_MAX) { gx *= ARROW_MAX / len; gy *= ARROW_MAX / len; }
-    path.moveTo(x * W, (1 - y) * H); path.lineTo((x + gx) * W, (1 - y - gy) * H);
+    const gx = d[arrowOff + 2 * i], gy = d[arrowOff + 2 * i + 1], g = Math.hypot(gx, gy);
+    if (!(g > 1e-9)) continue;
+    const k = Math.min(ARROW_MAX, ARROW_LOG * Math.log1p(g / ARROW_G0)) / g;
+    path.moveTo(x * W, (1 - y) * H); path.lineTo((x + gx * k) * W, (1 - y - gy * k) * H);
   }
   ctx.strokeStyle = ARROW; ctx.lineWidth = 1.5 * state.dpr; ctx.stroke(path);
 }
