@@ -257,3 +257,16 @@ def test_model_with_negative_rng_state_exits_2(files, good_model):
     path = files["dir"] / "model-bad-rng.json"
     path.write_text(json.dumps(d), encoding="utf-8")
     assert_usage_error(run("sample", "--model", path))
+
+
+def test_long_runs_print_progress_lines_on_stderr(monkeypatch, capsys):
+    """A clock that moves 1.5 s per reading makes every 200-epoch chunk 'long'."""
+    from ganlab import cli
+    ticks = iter(range(10_000))
+    monkeypatch.setattr(cli.time, "perf_counter", lambda: 1.5 * next(ticks))
+    assert cli.main(["train", "--epochs", "600", "--json"]) == 0
+    out, err = capsys.readouterr()
+    progress = [line for line in err.splitlines() if line.startswith("epoch ")]
+    assert [p.split()[1] for p in progress] == ["200/600", "400/600", "600/600"]
+    assert all("JS " in p for p in progress)
+    assert json.loads(out.splitlines()[-1])["epochs"] == 600
