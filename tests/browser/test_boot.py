@@ -154,3 +154,22 @@ def test_cli_rejects_bad_arguments_in_one_line():
     )
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1 and "not a port number" in proc.stderr
+
+
+@pytest.mark.browser
+def test_a_failed_start_shows_the_error_panel(browser, site_url):
+    """If Python cannot start the playground (here: a broken module), the page says
+    so in its own panel and marks itself "error" instead of loading for ever."""
+    context = browser.new_context()
+    try:
+        context.route("**/ganlab/gan.py", lambda r: r.fulfill(
+            status=200, content_type="text/x-python", body="this is not Python (\n"))
+        pg = context.new_page()
+        pg.goto(site_url)
+        pg.wait_for_function("() => document.body.dataset.state !== 'loading'", timeout=60000)
+        assert pg.evaluate("() => document.body.dataset.state") == "error"
+        assert pg.locator("#error-panel").is_visible()
+        assert "SyntaxError" in pg.inner_text("#error-text")
+        assert pg.locator("#loading").is_hidden()
+    finally:
+        context.close()
