@@ -315,6 +315,36 @@ window.addEventListener("error", ev => failStartup(`Start-up failed: ${ev.messag
 window.addEventListener("unhandledrejection", ev => failStartup(`Start-up failed: ${ev.reason && ev.reason.message || ev.reason}`));
 addEventListener("py:error", ev => failStartup("Python failed to start."));
 
+// ----- model files -----------------------------------------------------------------
+const MAX_MODEL_BYTES = 50 * 1024 * 1024;
+
+function download(name, text) {
+  const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+  const a = document.createElement("a");
+  a.href = url; a.download = name;
+  document.body.appendChild(a); a.click(); a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+// Reading a file is asynchronous: read it here, then hand the text to Python.
+function setupModelInput() {
+  const input = el("load-model");
+  input.addEventListener("change", async () => {
+    const file = input.files && input.files[0];
+    input.value = "";                        // choosing the same file again fires again
+    if (!file || !window.ganlab) return;
+    if (file.size > MAX_MODEL_BYTES) {
+      window.ganlab.loadModelFailed(`${file.name} is ${(file.size / 1048576).toFixed(0)} MB; a model file is at most 50 MB`);
+      return;
+    }
+    let text;
+    try { text = await file.text(); }
+    catch (e) { window.ganlab.loadModelFailed(`cannot read ${file.name}`); return; }
+    window.ganlab.loadModel(file.name, text);
+  });
+}
+
 setupDrawing();
+setupModelInput();
 window.ganlabView = { frame, chartPush, setDrawing, drawnPoints, clearDrawing, setupView,
-                      failStartup };
+                      failStartup, download };

@@ -16,7 +16,7 @@ from pyodide.ffi import create_proxy
 
 from .. import fields
 from ..data import DataError
-from ..gan import Trainer
+from ..gan import ModelFileError, Trainer
 from ..state import BY_NAME, RECOMMENDED, SETTINGS, SettingsError, from_query, to_query
 from . import paint
 from .loop import Loop
@@ -87,12 +87,15 @@ class App:
         self._on(el("draw"), "click", lambda e: self.set_drawing(el("draw").getAttribute("aria-pressed") != "true"))
         self._on(el("apply-drawing"), "click", lambda e: self.apply_drawing())
         self._on(el("clear-drawing"), "click", lambda e: self.clear_drawing())
+        self._on(el("save-model"), "click", lambda e: self.save_model())
         self._on(js.document, "keydown", self._key)
         self._on(js.window, "resize", lambda e: setattr(self.loop, "dirty", True))
         api = js.Object.new()
         api.snapshot = create_proxy(self.snapshot)
         api.train = create_proxy(self.train)
-        self._proxies += [api.snapshot, api.train]
+        api.loadModel = create_proxy(self.load_model)
+        api.loadModelFailed = create_proxy(lambda why: self.say(f"Model not loaded: {why}."))
+        self._proxies += [api.snapshot, api.train, api.loadModel, api.loadModelFailed]
         js.window.ganlab = api
 
     def _setting_handler(self, name: str):
@@ -216,6 +219,35 @@ class App:
     def clear_drawing(self) -> None:
         self.view.clearDrawing()
         self.say("Drawing cleared (the training data is unchanged until you apply a drawing).")
+        self.loop.dirty = True
+
+    # ----- model files ------------------------------------------------------------------------
+    def save_model(self) -> None:
+        """Download the model as JSON (everything needed to continue exactly here)."""
+        try:
+            text = self.trainer.to_json()
+        except ModelFileError as err:
+            self.say(f"Not saved: {err}.")
+            return
+        name = f"ganlab-{self.trainer.settings['preset']}-epoch{self.trainer.epoch_count}.json"
+        self.view.download(name, text)
+        self.say(f"Saved {name}.")
+
+    def load_model(self, name: str, text: str) -> None:
+        """Replace the model with one loaded from a file; a bad file changes nothing."""
+        try:
+            trainer = Trainer.from_json(text)
+        except ModelFileError as err:
+            self.say(f"Model not loaded: {name}: {err}. The current model is unchanged.")
+            return
+        self.set_playing(False)
+        self.trainer = trainer
+        self._sync_controls()
+        self._write_url()
+        el("diverged").hidden = True
+        self.check_diverged()
+        if not trainer.diverged:
+            self.say(f"Loaded {name}: epoch {trainer.epoch_count}, data {trainer.settings['preset']}.")
         self.loop.dirty = True
 
     # ----- rendering -------------------------------------------------------------------------------

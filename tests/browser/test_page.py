@@ -23,7 +23,8 @@ from ganlab.state import SETTINGS  # noqa: E402
 pytestmark = pytest.mark.browser
 
 BUTTONS = ("Play", "Step discriminator", "Step generator", "Step both", "Reset",
-           "Draw", "Apply drawing", "Clear drawing", "Use recommended settings")
+           "Draw", "Apply drawing", "Clear drawing", "Use recommended settings",
+           "Save model")
 
 
 def test_ready_with_every_control_enabled_and_named(page, site_url, open_ready):
@@ -53,7 +54,7 @@ def test_ready_with_every_control_enabled_and_named(page, site_url, open_ready):
             .map(e => e.id)""")
     assert unlabelled == []
     fields = page.locator("input, select")
-    assert fields.count() == len(SETTINGS) + 6 + 1     # settings, layer toggles, speed
+    assert fields.count() == len(SETTINGS) + 6 + 1 + 1  # settings, layer toggles, speed, model file
     for i in range(fields.count()):
         expect(fields.nth(i)).to_have_accessible_name(re.compile(r"\S"))
     # A few by the name a screen reader announces.

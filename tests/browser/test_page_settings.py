@@ -142,3 +142,60 @@ def test_metrics_readout_follows_training(page, site_url, open_ready):
     page.select_option("#set-preset", "ring")
     expect(page.locator("#metrics-now")).to_contain_text("At epoch 0:")
     expect(page.locator("#metrics-now")).not_to_contain_text("Modes")
+
+
+def test_save_then_load_a_model_continues_exactly(page, site_url, open_ready, tmp_path):
+    open_ready(page, site_url)
+    set_value(page, "#set-lr_g", "0.05")
+    page.evaluate("() => window.ganlab.train(40)")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Save model").click()
+    path = tmp_path / "model.json"
+    info.value.save_as(path)
+    assert info.value.suggested_filename == "ganlab-gaussians-epoch40.json"
+    expect(page.locator("#message")).to_contain_text("Saved")
+    page.evaluate("() => window.ganlab.train(10)")
+    after_50 = snapshot(page)
+
+    # Something else entirely, then load the file: the saved state comes back, with
+    # its settings in the controls, and it continues exactly as it would have.
+    page.select_option("#set-preset", "ring")
+    wait_snapshot(page, "s.settings.preset === 'ring'")
+    page.set_input_files("#load-model", str(path))
+    wait_snapshot(page, "s.epoch === 40 && s.settings.preset === 'gaussians'")
+    expect(page.locator("#message")).to_contain_text("Loaded model.json: epoch 40")
+    expect(page.locator("#set-lr_g")).to_have_value("0.05")
+    expect(page.locator("#set-preset")).to_have_value("gaussians")
+    page.evaluate("() => window.ganlab.train(10)")
+    again = snapshot(page)
+    assert again["fake"] == after_50["fake"]
+    assert again["d_loss"] == after_50["d_loss"] and again["g_loss"] == after_50["g_loss"]
+
+
+def test_loading_a_bad_model_file_changes_nothing(page, site_url, open_ready, tmp_path):
+    open_ready(page, site_url)
+    page.evaluate("() => window.ganlab.train(7)")
+    before = snapshot(page)
+    bad = tmp_path / "notes.json"
+    bad.write_text('{"format": "something else"}')
+    page.set_input_files("#load-model", str(bad))
+    expect(page.locator("#message")).to_contain_text("Model not loaded: notes.json: not a ganlab model file")
+    expect(page.locator("#message")).to_contain_text("unchanged")
+    junk = tmp_path / "junk.json"
+    junk.write_text("<html>")
+    page.set_input_files("#load-model", str(junk))
+    expect(page.locator("#message")).to_contain_text("not valid JSON")
+    assert snapshot(page)["fake"] == before["fake"] and snapshot(page)["epoch"] == 7
+
+
+def test_a_diverged_model_is_not_saved(page, site_url, open_ready):
+    open_ready(page, site_url)
+    for name, value in (("loss", "least_squares"), ("lr_d", "10"), ("lr_g", "10")):
+        if name == "loss":
+            page.select_option("#set-loss", value)
+        else:
+            set_value(page, f"#set-{name}", value)
+    page.evaluate("() => window.ganlab.train(50)")
+    wait_snapshot(page, "s.diverged")
+    page.get_by_role("button", name="Save model").click()
+    expect(page.locator("#message")).to_contain_text("Not saved: the model has diverged")
