@@ -136,6 +136,7 @@ class Trainer:
         self.points = None if points is None else data.check_points(points)
         if self.settings["preset"] == "points" and self.points is None:
             raise SettingsError("preset 'points' needs a point set: draw or import points")
+        self.generation = 0
         self.reset()
 
     # ----- building a fresh model -------------------------------------------------
@@ -163,6 +164,7 @@ class Trainer:
         self.diverged: str | None = None
         self.history = History()
         self.history.add("metrics", 0, *self.kl_js())
+        self.generation += 1          # counts resets, so epoch_steps() can notice one
 
     def sample_real(self, rng: np.random.Generator, n: int) -> np.ndarray:
         s = self.settings
@@ -233,11 +235,32 @@ class Trainer:
         for i in range(k_g):
             if not self.g_step(want_loss=i == k_g - 1):
                 return False
+        self._end_epoch()
+        return True
+
+    def epoch_steps(self):
+        """One epoch, a step at a time: yields after each step, so a caller can spread
+        a slow epoch over several animation frames. The same numbers as epoch().
+
+        Stops early on divergence, or if the model is reset meanwhile (then the
+        unfinished epoch is dropped, not counted).
+        """
+        generation = self.generation
+        k_d, k_g = self.settings["k_d"], self.settings["k_g"]
+        steps = [(self.d_step, i == k_d - 1) for i in range(k_d)]
+        steps += [(self.g_step, i == k_g - 1) for i in range(k_g)]
+        for step, want_loss in steps:
+            if self.generation != generation or not step(want_loss=want_loss):
+                return
+            yield
+        if self.generation == generation:
+            self._end_epoch()
+
+    def _end_epoch(self) -> None:
         self.epoch_count = e = self.epoch_count + 1
         self.history.add("losses", e, self.last_d_loss, self.last_g_loss)
         if e % METRICS_EVERY == 0:
             self.history.add("metrics", e, *self.kl_js())
-        return True
 
     def train(self, epochs: int) -> int:
         """Run up to `epochs` epochs; stop early on divergence. Returns epochs run."""

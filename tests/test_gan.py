@@ -600,3 +600,37 @@ def test_model_file_is_plain_json_with_the_documented_header(model):
     assert model["version"] == gan.VERSION == 1
     assert model["epoch"] == 20
     assert model["settings"]["optimizer_d"] == "adam"
+
+
+# ----- epoch_steps: one epoch spread over several calls ------------------------------------
+def test_epoch_steps_give_the_same_numbers_as_epoch():
+    a, b = Trainer({"k_d": 3, "k_g": 2}), Trainer({"k_d": 3, "k_g": 2})
+    for _ in range(5):
+        a.epoch()
+        yielded = sum(1 for _ in b.epoch_steps())
+        assert yielded == 5
+    np.testing.assert_array_equal(a.G.params, b.G.params)
+    np.testing.assert_array_equal(a.D.params, b.D.params)
+    assert a.history.losses == b.history.losses
+    assert (a.epoch_count, a.d_steps, a.g_steps) == (b.epoch_count, b.d_steps, b.g_steps) == (5, 15, 10)
+
+
+def test_epoch_steps_count_the_epoch_only_when_it_finishes():
+    t = Trainer()
+    steps = t.epoch_steps()
+    next(steps)
+    assert (t.d_steps, t.epoch_count) == (1, 0)
+    next(steps), next(steps)
+    assert (t.d_steps, t.g_steps, t.epoch_count) == (2, 1, 0)
+    with pytest.raises(StopIteration):
+        next(steps)
+    assert t.epoch_count == 1 and t.history.losses[-1][0] == 1
+
+
+def test_a_reset_drops_an_unfinished_epoch():
+    t = Trainer()
+    steps = t.epoch_steps()
+    next(steps)
+    t.reset()
+    assert list(steps) == []
+    assert (t.epoch_count, t.d_steps, t.g_steps) == (0, 0, 0)

@@ -6,7 +6,10 @@ The budget adapts: a frame should take about one display refresh (16.7 ms), so
 the training budget is what is left after the last frame's drawing and the
 browser's own share. On top of that a cap backs off by a quarter whenever a
 frame arrives late (a busy machine, a slow canvas) and creeps back up while
-frames are on time. One proxy for the frame callback is made at start-up and
+frames are on time. An epoch longer than STEPWISE_S (huge networks or batches)
+is spread over frames a step at a time (Trainer.epoch_steps), so Pause and the
+other controls still answer; every new model's first epoch goes that way until
+it has been timed. One proxy for the frame callback is made at start-up and
 reused; nothing grows per frame.
 """
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pyodide.ffi import create_proxy
 
 FRAME_MS = 16.7
 MIN_BUDGET_MS, MAX_BUDGET_MS = 2.0, 10.0
+STEPWISE_S = 0.25   # an epoch longer than this is spread over frames, a step at a time
 MARGIN_MS = 5.0   # the browser's own work per frame: compositing, the painter's canvas calls
 
 
@@ -31,6 +35,9 @@ class Loop:
         self.cap_ms = MAX_BUDGET_MS
         self._last_now = None
         self.draw_ms = 0.0            # the last frame's drawing time (views and charts)
+        self.epoch_s = 0.0            # how long the last epoch took
+        self._steps = self._steps_of = self._model = None
+        self._steps_s = 0.0
         self._proxy = create_proxy(self._tick)
         self._window_start = time.perf_counter()
         self._window_frames = 0
@@ -44,17 +51,42 @@ class Loop:
         self.per_frame = max(0, per_frame)
 
     def _train(self) -> int:
+        """Train for this frame's budget; return the epochs completed."""
         t = self.app.trainer
         if self.per_frame:
             return t.train(self.per_frame)
         clock = time.perf_counter
-        deadline = clock() + self.budget_ms / 1000.0
-        done = 0
-        while clock() < deadline:
-            if not t.epoch():
-                break
-            done += 1
-        return done
+        budget = self.budget_ms / 1000.0
+        deadline = clock() + budget
+        before = t.epoch_count
+        model = (id(t), t.generation, id(t.settings))
+        if model != self._model:
+            # A new model or new settings: its first epoch goes step by step (it
+            # might be a huge one), and is timed before whole epochs are trusted.
+            self._model, self.epoch_s, self._steps = model, float("inf"), None
+        if self.epoch_s < STEPWISE_S:
+            # Whole epochs until the budget is spent (at least one per frame: an
+            # epoch up to a quarter second long still beats many slow frames).
+            while clock() < deadline:
+                start = clock()
+                if not t.epoch():
+                    break
+                self.epoch_s = clock() - start
+        else:
+            # One epoch takes far longer than a frame (big networks, big batches):
+            # spread it over frames a step at a time, so the page stays responsive.
+            if self._steps is None or self._steps_of is not t:
+                self._steps, self._steps_of, self._steps_s = t.epoch_steps(), t, 0.0
+            while clock() < deadline:
+                start = clock()
+                try:
+                    next(self._steps)
+                except StopIteration:
+                    self.epoch_s = self._steps_s   # measured: maybe fast enough again
+                    self._steps = None
+                    break
+                self._steps_s += clock() - start
+        return max(0, t.epoch_count - before)
 
     def _tick(self, now=None) -> None:
         try:

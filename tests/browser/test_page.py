@@ -233,3 +233,19 @@ def test_frame_buffers_are_released_after_each_frame(page, site_url, open_ready)
     alive = page.evaluate("""() => window.__bufs.filter(b => {
         try { b.getBuffer('f64').release(); return true; } catch (e) { return false; } }).length""")
     assert alive == 0
+
+
+def test_a_huge_model_is_trained_step_by_step_and_pause_still_works(page, site_url, open_ready):
+    """An epoch far longer than a frame is spread over frames a step at a time, so
+    steps show progress before the first epoch ends and Pause takes effect at once."""
+    open_ready(page, site_url + "#g_layers=6&g_units=128&d_layers=6&d_units=128&batch=400&k_d=20")
+    page.get_by_role("button", name="Play").click()
+    wait_snapshot(page, "s.d_steps >= 2", timeout=60000)
+    s = snapshot(page)
+    assert s["epoch"] == 0 and s["g_steps"] == 0, "still inside the first epoch"
+    page.get_by_role("button", name="Pause").click()
+    paused = snapshot(page)
+    assert paused["playing"] is False
+    redraw(page, 5)
+    later = snapshot(page)
+    assert later["d_steps"] == paused["d_steps"], "training went on after Pause"
