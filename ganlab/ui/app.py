@@ -20,6 +20,7 @@ from ..gan import ModelFileError, Trainer
 from ..state import BY_NAME, RECOMMENDED, SETTINGS, SettingsError, from_query, to_query
 from . import paint
 from .loop import Loop
+from .markup import CHOICE_LABELS
 
 LAYERS = ("heat", "real", "fake", "manifold", "grad", "pred")
 
@@ -62,6 +63,26 @@ class App:
     def _sync_controls(self) -> None:
         for s in SETTINGS:
             el(f"set-{s.name}").value = str(self.trainer.settings[s.name])
+        self._sync_overview()
+
+    def _sync_overview(self) -> None:
+        """The overview graph's labels: each network's shape and update rule, the loss."""
+        s = self.trainer.settings
+        for net in ("g", "d"):
+            act = CHOICE_LABELS.get(s[f"{net}_activation"], s[f"{net}_activation"])
+            shape = (f"{s[f'{net}_layers']}×{s[f'{net}_units']} {act}" if s[f"{net}_layers"]
+                     else "no hidden layer")
+            el(f"ov-{net}").textContent = shape
+            k = s[f"k_{net}"]
+            el(f"ov-update-{net}").textContent = (
+                f"update {net.upper()}: {CHOICE_LABELS.get(s[f'optimizer_{net}'], s[f'optimizer_{net}'])}, "
+                f"lr {s[f'lr_{net}']:g}, {k} step{'' if k == 1 else 's'}")
+        el("ov-loss").textContent = CHOICE_LABELS.get(s["loss"], s["loss"]).split(" (")[0]
+
+    def show_phase(self, phase: str) -> None:
+        """Light up in the overview the parts that the last action used: "d", "g",
+        "epoch" (both), "play" (both, animated) or "" (nothing)."""
+        el("overview").dataset.phase = phase
 
     def _write_url(self) -> None:
         """Put the settings in the address (a point set cannot travel in a link)."""
@@ -108,6 +129,7 @@ class App:
                 control.value = str(self.trainer.settings[name])
                 return
             control.value = str(self.trainer.settings[name])
+            self._sync_overview()
             if was_reset:
                 self._after_reset(f"New model: {name} is now {self.trainer.settings[name]}.")
             else:
@@ -144,6 +166,7 @@ class App:
             self.say("Training has diverged: press Reset first.")
             on = False
         self.loop.playing = on
+        self.show_phase("play" if on else "")
         button = el("play")
         button.textContent = "Pause" if on else "Play"
         button.setAttribute("aria-label", "Pause" if on else "Play")
@@ -151,6 +174,8 @@ class App:
     def step(self, which: str) -> None:
         t = self.trainer
         {"d": t.d_step, "g": t.g_step, "both": t.epoch}[which]()
+        if not self.loop.playing:
+            self.show_phase("epoch" if which == "both" else which)
         self.check_diverged()
         self.loop.dirty = True
 

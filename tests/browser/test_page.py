@@ -249,3 +249,45 @@ def test_a_huge_model_is_trained_step_by_step_and_pause_still_works(page, site_u
     redraw(page, 5)
     later = snapshot(page)
     assert later["d_steps"] == paused["d_steps"], "training went on after Pause"
+
+
+def test_overview_graph_lights_up_what_each_step_uses(page, site_url, open_ready):
+    open_ready(page, site_url)
+    graph = page.locator("#overview")
+    expect(graph).to_have_attribute("data-phase", "")
+    loop_d, loop_g = page.locator("#overview .loop.d"), page.locator("#overview .loop.g")
+    stroke = lambda loc: loc.evaluate("e => getComputedStyle(e).stroke")  # noqa: E731
+
+    idle_d, idle_g = stroke(loop_d), stroke(loop_g)
+    page.get_by_role("button", name="Step discriminator").click()
+    expect(graph).to_have_attribute("data-phase", "d")
+    assert stroke(loop_d) == "rgb(31, 120, 180)" and stroke(loop_g) == idle_g
+    page.get_by_role("button", name="Step generator").click()
+    expect(graph).to_have_attribute("data-phase", "g")
+    assert stroke(loop_g) == "rgb(214, 51, 108)" and stroke(loop_d) == idle_d
+    page.get_by_role("button", name="Step both").click()
+    expect(graph).to_have_attribute("data-phase", "epoch")
+    assert stroke(loop_d) != idle_d and stroke(loop_g) != idle_g
+    page.get_by_role("button", name="Play").click()
+    expect(graph).to_have_attribute("data-phase", "play")
+    page.get_by_role("button", name="Pause").click()
+    expect(graph).to_have_attribute("data-phase", "")
+
+
+def test_overview_graph_labels_follow_the_settings(page, site_url, open_ready):
+    from pagekit import set_value
+    open_ready(page, site_url)
+    expect(page.locator("#ov-g")).to_have_text("1×8 ReLU")
+    expect(page.locator("#ov-update-d")).to_have_text("update D: SGD, lr 0.1, 2 steps")
+    expect(page.locator("#ov-update-g")).to_have_text("update G: SGD, lr 0.03, 1 step")
+    set_value(page, "#set-lr_d", "0.05")
+    expect(page.locator("#ov-update-d")).to_have_text("update D: SGD, lr 0.05, 2 steps")
+    set_value(page, "#set-g_layers", "2")
+    expect(page.locator("#ov-g")).to_have_text("2×8 ReLU")
+    page.select_option("#set-optimizer_g", "momentum")
+    expect(page.locator("#ov-update-g")).to_have_text("update G: momentum, lr 0.03, 1 step")
+    page.select_option("#set-loss", "hinge")
+    expect(page.locator("#ov-loss")).to_have_text("hinge")
+    page.get_by_role("button", name="Use recommended settings").click()
+    expect(page.locator("#ov-d")).to_have_text("2×32 ReLU")
+    expect(page.locator("#ov-update-d")).to_have_text("update D: Adam, lr 0.001, 1 step")
