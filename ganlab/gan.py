@@ -239,22 +239,25 @@ class Trainer:
         return True
 
     def epoch_steps(self):
-        """One epoch, a step at a time: yields after each step, so a caller can spread
-        a slow epoch over several animation frames. The same numbers as epoch().
+        """One epoch, a step at a time: yields "d" or "g" after each step, so a caller
+        can spread a slow epoch over several animation frames, or show it slowly.
+        The same numbers as epoch(); the epoch is counted with its last step.
 
         Stops early on divergence, or if the model is reset meanwhile (then the
         unfinished epoch is dropped, not counted).
         """
         generation = self.generation
         k_d, k_g = self.settings["k_d"], self.settings["k_g"]
-        steps = [(self.d_step, i == k_d - 1) for i in range(k_d)]
-        steps += [(self.g_step, i == k_g - 1) for i in range(k_g)]
-        for step, want_loss in steps:
+        steps = [("d", self.d_step, i == k_d - 1) for i in range(k_d)]
+        steps += [("g", self.g_step, i == k_g - 1) for i in range(k_g)]
+        if not steps:
+            self._end_epoch()           # k_d = k_g = 0: an epoch of nothing, as in epoch()
+        for i, (kind, step, want_loss) in enumerate(steps):
             if self.generation != generation or not step(want_loss=want_loss):
                 return
-            yield
-        if self.generation == generation:
-            self._end_epoch()
+            if i == len(steps) - 1:
+                self._end_epoch()
+            yield kind
 
     def _end_epoch(self) -> None:
         self.epoch_count = e = self.epoch_count + 1

@@ -618,13 +618,23 @@ def test_epoch_steps_give_the_same_numbers_as_epoch():
 def test_epoch_steps_count_the_epoch_only_when_it_finishes():
     t = Trainer()
     steps = t.epoch_steps()
-    next(steps)
+    assert next(steps) == "d"
     assert (t.d_steps, t.epoch_count) == (1, 0)
-    next(steps), next(steps)
-    assert (t.d_steps, t.g_steps, t.epoch_count) == (2, 1, 0)
+    assert next(steps) == "d"
+    assert (t.d_steps, t.g_steps, t.epoch_count) == (2, 0, 0)
+    assert next(steps) == "g"                  # the last step: the epoch is counted
+    assert (t.d_steps, t.g_steps, t.epoch_count) == (2, 1, 1)
+    assert t.history.losses[-1][0] == 1
     with pytest.raises(StopIteration):
         next(steps)
-    assert t.epoch_count == 1 and t.history.losses[-1][0] == 1
+    assert t.epoch_count == 1
+
+
+def test_an_empty_epoch_still_counts():
+    t = Trainer({"k_d": 0, "k_g": 0})
+    assert list(t.epoch_steps()) == []
+    t.epoch()
+    assert (t.epoch_count, t.d_steps, t.g_steps) == (2, 0, 0)
 
 
 def test_a_reset_drops_an_unfinished_epoch():

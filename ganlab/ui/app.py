@@ -19,7 +19,7 @@ from ..data import DataError
 from ..gan import ModelFileError, Trainer
 from ..state import BY_NAME, RECOMMENDED, SETTINGS, SettingsError, from_query, to_query
 from . import paint
-from .loop import Loop
+from .loop import SLOW_MOTION, SLOW_STEP_S, Loop
 from .markup import CHOICE_LABELS
 
 LAYERS = ("heat", "real", "fake", "manifold", "grad", "pred")
@@ -79,6 +79,23 @@ class App:
                 f"lr {s[f'lr_{net}']:g}, {k} step{'' if k == 1 else 's'}")
         el("ov-loss").textContent = CHOICE_LABELS.get(s["loss"], s["loss"]).split(" (")[0]
 
+    def explain_step(self, kind: str) -> None:
+        """Slow motion: light up the step just taken and say what it did."""
+        s = self.trainer.settings
+        self.show_phase(kind)
+        loss = CHOICE_LABELS.get(s["loss"], s["loss"])
+        if kind == "d":
+            text = (f"Discriminator step: {s['batch']} real and {s['batch']} fake samples go "
+                    f"through D together. Its loss ({loss}) rewards D(x) near 1 on real and "
+                    "near 0 on fake samples, and D's weights take one step down that loss; "
+                    "the generator stays as it is. Watch the background change.")
+        else:
+            text = (f"Generator step: {s['batch']} fresh noise vectors go through G, then D. "
+                    "G's loss rewards fakes that D calls real; its gradient flows back through "
+                    "D (unchanged) into G's weights, which take one step. The pink arrows show "
+                    "that pull; watch the purple dots move.")
+        el("explain").textContent = text
+
     def show_phase(self, phase: str) -> None:
         """Light up in the overview the parts that the last action used: "d", "g",
         "epoch" (both), "play" (both, animated) or "" (nothing)."""
@@ -102,7 +119,7 @@ class App:
         self._on(el("step-both"), "click", lambda e: self.step("both"))
         self._on(el("reset"), "click", lambda e: self.reset())
         self._on(el("recommended"), "click", lambda e: self.use_recommended())
-        self._on(el("speed"), "change", lambda e: self.loop.set_speed(int(el("speed").value)))
+        self._on(el("speed"), "change", lambda e: self.set_speed(int(el("speed").value)))
         for layer in LAYERS:
             self._on(el(f"show-{layer}"), "change", lambda e: self._read_layers())
         self._on(el("draw"), "click", lambda e: self.set_drawing(el("draw").getAttribute("aria-pressed") != "true"))
@@ -158,6 +175,16 @@ class App:
             self.reset()
 
     # ----- actions ---------------------------------------------------------------------------
+    def set_speed(self, per_frame: int) -> None:
+        self.loop.set_speed(per_frame)
+        if per_frame == SLOW_MOTION:
+            el("explain").textContent = ("Slow motion: one training step every "
+                                         f"{SLOW_STEP_S:g} seconds, each explained here. Press Play.")
+        else:
+            el("explain").textContent = ""
+            if self.loop.playing:
+                self.show_phase("play")
+
     def toggle_play(self) -> None:
         self.set_playing(not self.loop.playing)
 

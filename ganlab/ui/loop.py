@@ -21,6 +21,8 @@ from pyodide.ffi import create_proxy
 
 FRAME_MS = 16.7
 MIN_BUDGET_MS, MAX_BUDGET_MS = 2.0, 10.0
+SLOW_MOTION = -1    # the speed control's value for slow motion
+SLOW_STEP_S = 1.5   # slow motion: one step every 1.5 s, with its explanation
 STEPWISE_S = 0.25   # an epoch longer than this is spread over frames, a step at a time
 MARGIN_MS = 5.0   # the browser's own work per frame: compositing, the painter's canvas calls
 
@@ -38,6 +40,8 @@ class Loop:
         self.epoch_s = 0.0            # how long the last epoch took
         self._steps = self._steps_of = self._model = None
         self._steps_s = 0.0
+        self._steps_epoch = -1
+        self._slow_at = 0.0
         self._proxy = create_proxy(self._tick)
         self._window_start = time.perf_counter()
         self._window_frames = 0
@@ -48,11 +52,44 @@ class Loop:
         js.requestAnimationFrame(self._proxy)
 
     def set_speed(self, per_frame: int) -> None:
-        self.per_frame = max(0, per_frame)
+        """Epochs per frame: 0 = as many as fit the budget, SLOW_MOTION = one step
+        every SLOW_STEP_S seconds, each explained."""
+        self.per_frame = per_frame
+
+    def _one_step(self, t) -> str | None:
+        """Take the next step of the epoch in progress (starting one if needed).
+
+        Returns "d" or "g" for the step taken, or None if there was none to take
+        (the epoch ended early: divergence, a reset, or k_d = k_g = 0).
+        """
+        if self._steps is None or self._steps_of is not t:
+            self._steps, self._steps_of, self._steps_s = t.epoch_steps(), t, 0.0
+            self._steps_epoch = t.epoch_count
+        start = time.perf_counter()
+        kind = next(self._steps, None)
+        self._steps_s += time.perf_counter() - start
+        if kind is None or t.epoch_count != self._steps_epoch:
+            # That was the epoch's last step (or it stopped): time it, start afresh.
+            self.epoch_s = self._steps_s
+            self._steps = None
+        return kind
+
+    def _slow_motion(self, t) -> int:
+        now = time.perf_counter()
+        if now - self._slow_at < SLOW_STEP_S:
+            return 0
+        self._slow_at = now
+        before = t.epoch_count
+        kind = self._one_step(t) or self._one_step(t)   # the second: a fresh epoch
+        if kind:
+            self.app.explain_step(kind)
+        return max(0, t.epoch_count - before)
 
     def _train(self) -> int:
         """Train for this frame's budget; return the epochs completed."""
         t = self.app.trainer
+        if self.per_frame == SLOW_MOTION:
+            return self._slow_motion(t)
         if self.per_frame:
             return t.train(self.per_frame)
         clock = time.perf_counter
@@ -75,17 +112,9 @@ class Loop:
         else:
             # One epoch takes far longer than a frame (big networks, big batches):
             # spread it over frames a step at a time, so the page stays responsive.
-            if self._steps is None or self._steps_of is not t:
-                self._steps, self._steps_of, self._steps_s = t.epoch_steps(), t, 0.0
             while clock() < deadline:
-                start = clock()
-                try:
-                    next(self._steps)
-                except StopIteration:
-                    self.epoch_s = self._steps_s   # measured: maybe fast enough again
-                    self._steps = None
-                    break
-                self._steps_s += clock() - start
+                if self._one_step(t) is None or self._steps is None:
+                    break       # the epoch ended: whole epochs again if it was quick
         return max(0, t.epoch_count - before)
 
     def _tick(self, now=None) -> None:

@@ -291,3 +291,24 @@ def test_overview_graph_labels_follow_the_settings(page, site_url, open_ready):
     page.get_by_role("button", name="Use recommended settings").click()
     expect(page.locator("#ov-d")).to_have_text("2×32 ReLU")
     expect(page.locator("#ov-update-d")).to_have_text("update D: Adam, lr 0.001, 1 step")
+
+
+def test_slow_motion_takes_one_explained_step_at_a_time(page, site_url, open_ready):
+    open_ready(page, site_url + "#k_d=1")
+    page.select_option("#speed", "-1")
+    expect(page.locator("#explain")).to_contain_text("Slow motion")
+    page.get_by_role("button", name="Play").click()
+    wait_snapshot(page, "s.d_steps === 1")
+    s = snapshot(page)
+    assert (s["g_steps"], s["epoch"]) == (0, 0), "one step at a time"
+    expect(page.locator("#explain")).to_contain_text("Discriminator step: 150 real and 150 fake")
+    expect(page.locator("#overview")).to_have_attribute("data-phase", "d")
+    wait_snapshot(page, "s.g_steps === 1")
+    s = snapshot(page)
+    assert (s["d_steps"], s["epoch"]) == (1, 1), "the epoch is counted with its last step"
+    expect(page.locator("#explain")).to_contain_text("Generator step")
+    expect(page.locator("#overview")).to_have_attribute("data-phase", "g")
+    expect(page.locator("#epoch")).to_have_text("1")
+    page.get_by_role("button", name="Pause").click()
+    page.select_option("#speed", "0")
+    expect(page.locator("#explain")).to_have_text("")
