@@ -18,9 +18,8 @@ from .. import fields
 from ..data import DataError
 from ..gan import ModelFileError, Trainer
 from ..state import BY_NAME, RECOMMENDED, SETTINGS, SettingsError, from_query, to_query
-from . import paint
+from . import overview, paint
 from .loop import SLOW_MOTION, SLOW_STEP_S, Loop
-from .markup import CHOICE_LABELS
 
 LAYERS = ("heat", "real", "fake", "manifold", "grad", "pred")
 
@@ -67,34 +66,13 @@ class App:
 
     def _sync_overview(self) -> None:
         """The overview graph's labels: each network's shape and update rule, the loss."""
-        s = self.trainer.settings
-        for net in ("g", "d"):
-            act = CHOICE_LABELS.get(s[f"{net}_activation"], s[f"{net}_activation"])
-            shape = (f"{s[f'{net}_layers']}×{s[f'{net}_units']} {act}" if s[f"{net}_layers"]
-                     else "no hidden layer")
-            el(f"ov-{net}").textContent = shape
-            k = s[f"k_{net}"]
-            el(f"ov-update-{net}").textContent = (
-                f"update {net.upper()}: {CHOICE_LABELS.get(s[f'optimizer_{net}'], s[f'optimizer_{net}'])}, "
-                f"lr {s[f'lr_{net}']:g}, {k} step{'' if k == 1 else 's'}")
-        el("ov-loss").textContent = CHOICE_LABELS.get(s["loss"], s["loss"]).split(" (")[0]
+        for id_, text in overview.labels(self.trainer.settings).items():
+            el(id_).textContent = text
 
     def explain_step(self, kind: str) -> None:
         """Slow motion: light up the step just taken and say what it did."""
-        s = self.trainer.settings
         self.show_phase(kind)
-        loss = CHOICE_LABELS.get(s["loss"], s["loss"])
-        if kind == "d":
-            text = (f"Discriminator step: {s['batch']} real and {s['batch']} fake samples go "
-                    f"through D together. Its loss ({loss}) rewards D(x) near 1 on real and "
-                    "near 0 on fake samples, and D's weights take one step down that loss; "
-                    "the generator stays as it is. Watch the background change.")
-        else:
-            text = (f"Generator step: {s['batch']} fresh noise vectors go through G, then D. "
-                    "G's loss rewards fakes that D calls real; its gradient flows back through "
-                    "D (unchanged) into G's weights, which take one step. The pink arrows show "
-                    "that pull; watch the purple dots move.")
-        el("explain").textContent = text
+        el("explain").textContent = overview.explanation(kind, self.trainer.settings)
 
     def show_phase(self, phase: str) -> None:
         """Light up in the overview the parts that the last action used: "d", "g",

@@ -48,8 +48,11 @@ def control(s: Setting) -> str:
             f'{escape(CHOICE_LABELS.get(c, c.replace("_", " ")))}</option>' for c in s.choices)
         field = f"<select {common}>{opts}</select>"
     else:
-        step = "1" if s.kind is int else "any"
-        field = (f'<input type="number" {common} min="{s.lo:g}" max="{s.hi:g}" step="{step}" '
+        if s.kind is int:       # exact, however large (the seed goes up to 2^32 - 1)
+            lo, hi, step = str(int(s.lo)), str(int(s.hi)), "1"
+        else:
+            lo, hi, step = repr(s.lo), repr(s.hi), "any"
+        field = (f'<input type="number" {common} min="{lo}" max="{hi}" step="{step}" '
                  f'value="{s.default}" inputmode="decimal">')
     return (f'<div class="setting{" resets" if s.resets else ""}">'
             f'<label for="{cid}">{escape(label(s))}</label>{field}{desc}</div>')
