@@ -228,15 +228,9 @@ class Trainer:
         """k_d discriminator steps, then k_g generator steps. False if diverged."""
         if self.diverged:
             return False
-        k_d, k_g = self.settings["k_d"], self.settings["k_g"]
-        for i in range(k_d):
-            if not self.d_step(want_loss=i == k_d - 1):
-                return False
-        for i in range(k_g):
-            if not self.g_step(want_loss=i == k_g - 1):
-                return False
-        self._end_epoch()
-        return True
+        for _ in self.epoch_steps():
+            pass
+        return not self.diverged
 
     def epoch_steps(self):
         """One epoch, a step at a time: yields "d" or "g" after each step, so a caller
