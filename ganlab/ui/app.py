@@ -184,8 +184,18 @@ class App:
         self.check_diverged()
         self.loop.dirty = True
 
+    MAX_TRAIN = 100_000     # window.ganlab.train(n) blocks the page: keep n sane
+
     def train(self, epochs) -> int:
-        """Run `epochs` epochs now (for automation); returns the epoch reached."""
+        """Run `epochs` epochs now (for automation); returns the epoch reached.
+
+        Anything but a whole number from 0 to MAX_TRAIN runs nothing and says why.
+        """
+        if (isinstance(epochs, bool) or not isinstance(epochs, (int, float))
+                or not 0 <= epochs <= self.MAX_TRAIN or epochs != int(epochs)):
+            self.say(f"train(n): n must be a whole number from 0 to {self.MAX_TRAIN:,}, "
+                     f"got {epochs!r}")
+            return self.trainer.epoch_count
         self.trainer.train(int(epochs))
         self.check_diverged()
         self.loop.dirty = True

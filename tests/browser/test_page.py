@@ -312,3 +312,11 @@ def test_slow_motion_takes_one_explained_step_at_a_time(page, site_url, open_rea
     page.get_by_role("button", name="Pause").click()
     page.select_option("#speed", "0")
     expect(page.locator("#explain")).to_have_text("")
+
+
+def test_train_api_refuses_nonsense_without_an_error(page, site_url, open_ready):
+    open_ready(page, site_url)
+    for bad in ("-1", "1.5", "'ten'", "NaN", "1e9", "null"):
+        assert page.evaluate(f"() => window.ganlab.train({bad})") == 0, bad
+        expect(page.locator("#message")).to_contain_text("train(n): n must be a whole number")
+    assert page.evaluate("() => window.ganlab.train(3)") == 3
