@@ -32,6 +32,9 @@ function buildLut(lighten) {
   return lut;
 }
 const HEAT_LUT = buildLut(0.2), DOT_LUT = buildLut(0);
+// Index of value v in [0, 1] among `n` buckets; NaN (a blown-up model) goes to 0.
+function bucket(v, n) { return Math.max(0, Math.min(n - 1, Math.floor(v * n) || 0)); }
+
 function lutCss(lut, v) {
   const i = Math.max(0, Math.min(255, Math.round(v * 255))) * 4;
   return `rgb(${lut[i]},${lut[i + 1]},${lut[i + 2]})`;
@@ -59,7 +62,7 @@ function heat(data, res) {
   }
   const px = state.image.data;
   for (let i = 0; i < res * res; i++) {
-    const j = Math.max(0, Math.min(255, Math.round(data[i] * 255))) * 4, o = i * 4;
+    const j = bucket(data[i], 256) * 4, o = i * 4;
     px[o] = HEAT_LUT[j]; px[o + 1] = HEAT_LUT[j + 1]; px[o + 2] = HEAT_LUT[j + 2]; px[o + 3] = 255;
   }
   canvas.getContext("2d").putImageData(state.image, 0, 0);
@@ -80,7 +83,7 @@ function dots(ctx, d, off, n, radius, colour, verdict, voff) {
   const paths = Array.from({ length: 9 }, () => new Path2D());
   for (let i = 0; i < n; i++) {
     const x = d[off + 2 * i] * W, y = (1 - d[off + 2 * i + 1]) * H;
-    const b = Math.max(0, Math.min(8, Math.round(d[voff + i] * 8)));
+    const b = Math.max(0, Math.min(8, Math.round(d[voff + i] * 8) || 0));   // colour b / 8
     paths[b].moveTo(x + radius, y); paths[b].arc(x, y, radius, 0, 2 * Math.PI);
   }
   ctx.strokeStyle = colour; ctx.lineWidth = state.dpr;
@@ -104,7 +107,7 @@ function manifold(ctx, d, off, k, shadeOff, curve) {
   const buckets = Array.from({ length: 8 }, () => new Path2D());
   if (curve) {
     for (let i = 0; i + 1 < k; i++) {
-      const b = Math.min(7, Math.floor(d[shadeOff + i] * 8));
+      const b = bucket(d[shadeOff + i], 8);
       buckets[b].moveTo(X(i), Y(i)); buckets[b].lineTo(X(i + 1), Y(i + 1));
     }
     ctx.lineWidth = 3 * state.dpr;
@@ -113,7 +116,7 @@ function manifold(ctx, d, off, k, shadeOff, curve) {
   }
   const r = Math.round(Math.sqrt(k)), q = r - 1;
   for (let i = 0; i < q; i++) for (let j = 0; j < q; j++) {
-    const a = i * r + j, b = Math.min(7, Math.floor(d[shadeOff + i * q + j] * 8)), p = buckets[b];
+    const a = i * r + j, p = buckets[bucket(d[shadeOff + i * q + j], 8)];
     p.moveTo(X(a), Y(a)); p.lineTo(X(a + 1), Y(a + 1)); p.lineTo(X(a + r + 1), Y(a + r + 1));
     p.lineTo(X(a + r), Y(a + r)); p.closePath();
   }

@@ -167,3 +167,20 @@ def test_narrow_screen_keeps_the_view_square_and_on_screen(page, site_url, open_
     drag_stroke(page)
     drawn = np.array(page.evaluate("() => window.ganlabView.drawnPoints()")).reshape(-1, 2)
     assert len(drawn) > 10 and np.abs(drawn[:, 1] - (1 - STROKE_Y)).max() < 0.01
+
+
+@pytest.mark.parametrize("link", ["loss=least_squares&lr_d=10&lr_g=10&seed=1",   # D blows up
+                                  "lr_d=10&lr_g=10&seed=3"])                      # G blows up
+def test_every_layer_survives_a_blown_up_model(page, site_url, open_ready, link):
+    """With every layer on, a diverging run pauses with its message and the page keeps
+    drawing without a console error (the fixture fails the test on any)."""
+    open_ready(page, site_url + "#" + link)
+    for name in ("show-manifold", "show-pred"):
+        page.check(f"#{name}")
+    page.get_by_role("button", name="Play").click()
+    wait_snapshot(page, "s.diverged", timeout=60000)
+    expect(page.locator("#diverged")).to_be_visible()
+    expect(page.get_by_role("button", name="Play")).to_be_visible()
+    redraw(page, 5)
+    page.get_by_role("button", name="Step both").click()
+    redraw(page, 3)
