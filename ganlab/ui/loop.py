@@ -138,11 +138,10 @@ class Loop:
                 self._window_frames += 1
             self._window_epochs += epochs
             self._readouts()
-        except Exception as err:    # keep the page alive; say what happened
-            self.playing = False
+        except Exception as err:    # a bug: keep the page alive, say so, and log it loudly
             self.app.set_playing(False)
             self.app.say(f"Something went wrong while training: {err}")
-            js.console.warn(f"ganlab loop: {err!r}")
+            js.console.error(f"ganlab loop: {err!r}")
         finally:
             js.requestAnimationFrame(self._proxy)
 
