@@ -191,3 +191,28 @@ def test_drawing_frames_does_not_change_training():
     np.testing.assert_array_equal(a.G.params, b.G.params)
     np.testing.assert_array_equal(a.D.params, b.D.params)
     assert a.history.to_dict() == b.history.to_dict()
+
+
+EXTREMES = [
+    dict(g_layers=0, d_layers=0), dict(noise_dim=1), dict(noise_dim=8, noise="uniform"),
+    dict(batch=1), dict(k_d=0), dict(k_g=0), dict(k_d=0, k_g=0),
+    dict(g_activation="sigmoid", d_activation="linear"), dict(loss="wasserstein"),
+    dict(g_units=1, d_units=1), dict(g_layers=6, g_units=3, d_layers=6, d_units=3),
+    dict(optimizer_d="momentum", optimizer_g="adam", beta1=0.0, beta2=0.0, momentum=0.999),
+    dict(preset="points", jitter=0.0),
+]
+
+
+@pytest.mark.parametrize("settings", EXTREMES, ids=lambda s: ",".join(f"{k}={v}" for k, v in s.items()))
+def test_every_view_is_finite_at_the_limits_of_the_settings(settings):
+    import warnings
+    points = np.array([[0.5, 0.5]]) if settings.get("preset") == "points" else None
+    t = Trainer(settings, points=points)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t.train(30)
+        fr = fields.frame(t, with_manifold=True)
+    assert t.epoch_count == 30 and t.diverged is None
+    for name in ("heat", "real", "fake", "d_real", "d_fake", "arrows", "manifold", "shade"):
+        assert np.isfinite(getattr(fr, name)).all(), name
+    assert fr.shade.shape == ((100,) if t.settings["noise_dim"] == 1 else (20, 20))
