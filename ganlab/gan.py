@@ -184,7 +184,11 @@ class Trainer:
 
     # ----- training ----------------------------------------------------------------
     def d_step(self, want_loss: bool = True) -> bool:
-        """One discriminator update on a fresh batch; G is unchanged. False if diverged."""
+        """One discriminator update on a fresh batch; G is unchanged. False if diverged.
+
+        `want_loss`: also compute the loss value and look for a blow-up (NaN/inf
+        loss, exploding weights); an epoch asks for both on its last D step only.
+        """
         if self.diverged:
             return False
         s = self.settings
@@ -201,13 +205,16 @@ class Trainer:
         if s["loss"] == "wasserstein":
             np.clip(self.D.params, -s["clip"], s["clip"], out=self.D.params)
         self.d_steps += 1
-        if want_loss:
+        if want_loss:       # the last D step of an epoch: also look for a blow-up
             self.last_d_loss = loss
-        self._check("d", loss)
+            self._check("d", loss)
         return not self.diverged
 
     def g_step(self, want_loss: bool = True) -> bool:
-        """One generator update through the (fixed) discriminator. False if diverged."""
+        """One generator update through the (fixed) discriminator. False if diverged.
+
+        `want_loss` as for d_step; an epoch asks for it on its last G step only.
+        """
         if self.diverged:
             return False
         s = self.settings
@@ -219,9 +226,9 @@ class Trainer:
         self.G.backward(self.D.input_grad(dl))
         self.opt_g.step()
         self.g_steps += 1
-        if want_loss:
+        if want_loss:       # the last G step of an epoch: also look for a blow-up
             self.last_g_loss = loss
-        self._check("g", loss)
+            self._check("g", loss)
         return not self.diverged
 
     def epoch(self) -> bool:
