@@ -35,7 +35,9 @@ class Mixture:
         self.sds = np.broadcast_to(np.asarray(sds, dtype=float), self.centres.shape).copy()
 
     def __call__(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        k = rng.integers(0, len(self.centres), n)
+        # int64 draws on every platform (the same stream under CPython and in the
+        # 32-bit browser), then the platform's index type, which take() requires.
+        k = rng.integers(0, len(self.centres), n).astype(np.intp, copy=False)
         # take() picks the same rows as centres[k], about 10x faster.
         return self.centres.take(k, axis=0) + rng.standard_normal((n, 2)) * self.sds.take(k, axis=0)
 
@@ -99,7 +101,7 @@ def sample(preset: str, rng: np.random.Generator, n: int, points=None,
     if preset == "points":
         if points is None:
             raise DataError("no point set: draw or import points first")
-        out = (points.take(rng.integers(0, len(points), n), axis=0)
+        out = (points.take(rng.integers(0, len(points), n).astype(np.intp, copy=False), axis=0)
                + rng.standard_normal((n, 2)) * jitter)
     else:
         out = PRESETS[preset](rng, n)
