@@ -45,12 +45,17 @@ const state = { drawing: false, drawn: [], pressed: false, last: null, image: nu
 
 function el(id) { return document.getElementById(id); }
 
+// Give a canvas one pixel per device pixel of its CSS size (crisp on high-DPI
+// screens); returns [width, height, devicePixelRatio].
+function fitCanvas(canvas, cssW, cssH) {
+  const dpr = window.devicePixelRatio || 1, css = canvas.getBoundingClientRect();
+  const w = Math.round((css.width || cssW) * dpr), h = Math.round((css.height || cssH) * dpr);
+  if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
+  return [w, h, dpr];
+}
+
 function setupView() {
-  const view = el("view"), dpr = window.devicePixelRatio || 1;
-  const css = view.getBoundingClientRect();
-  const w = Math.round((css.width || 480) * dpr), h = Math.round((css.height || 480) * dpr);
-  if (view.width !== w || view.height !== h) { view.width = w; view.height = h; }
-  state.W = w; state.H = h; state.dpr = dpr;
+  [state.W, state.H, state.dpr] = fitCanvas(el("view"), 480, 480);
 }
 
 function heat(data, res) {
@@ -178,10 +183,7 @@ function chartPush(id, buf, replace) {
 }
 
 function drawChart(id, c) {
-  const canvas = el(id), dpr = window.devicePixelRatio || 1;
-  const css = canvas.getBoundingClientRect();
-  const w = Math.round((css.width || 320) * dpr), h = Math.round((css.height || 140) * dpr);
-  if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
+  const canvas = el(id), [w, h, dpr] = fitCanvas(canvas, 320, 140);
   const ctx = canvas.getContext("2d");
   ctx.clearRect(0, 0, w, h);
   const n = c.x.length;
