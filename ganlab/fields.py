@@ -48,11 +48,6 @@ def grid_points(res: int) -> np.ndarray:
     return pts
 
 
-@lru_cache(maxsize=8)
-def _targets(m: int) -> losses.Targets:
-    return losses.Targets(m)
-
-
 def _display(loss: str, logits: np.ndarray, reference: np.ndarray) -> np.ndarray:
     """D's verdict in [0, 1]. A Wasserstein critic's score has no fixed scale or
     offset, so it is shown relative to its spread over `reference` (the grid)."""
@@ -78,7 +73,7 @@ def frame(trainer, res: int = HEAT_RES, with_manifold: bool = True) -> Frame:
     verdict = _display(loss, logits, logits[:g]).ravel()
     # The generator loss of each fake on its own (the batch mean's gradient times m),
     # back through D to the point: the pull G's update puts on that point.
-    _, dl = losses.g_loss(loss, logits[g + n:], _targets(m))
+    _, dl = losses.g_loss(loss, logits[g + n:], losses.targets(m))
     arrows = trainer.D.input_grad(dl, rows=slice(g + n, None))
     arrows *= -m
     out = Frame(heat=verdict[:g].reshape(res, res), real=real, fake=fake,

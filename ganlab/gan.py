@@ -156,7 +156,6 @@ class Trainer:
         # Noise rows carry an extra column of ones: G's first layer reads them as they are.
         self._noise = _Pool(lambda r, n: np.hstack(
             (noise.sample(r, s["noise"], n, s["noise_dim"]), np.ones((n, 1)))))
-        self._targets: dict[int, losses.Targets] = {}
         self.opt_d = self._optimizer("d")
         self.opt_g = self._optimizer("g")
         self.epoch_count = self.d_steps = self.g_steps = 0
@@ -176,12 +175,6 @@ class Trainer:
         return optim.make(s[f"optimizer_{net}"], model.params, model.grad, lr=s[f"lr_{net}"],
                           beta1=s["beta1"], beta2=s["beta2"], momentum=s["momentum"])
 
-    def _batch_targets(self, n: int) -> losses.Targets:
-        t = self._targets.get(n)
-        if t is None:
-            t = self._targets[n] = losses.Targets(n)
-        return t
-
     # ----- training ----------------------------------------------------------------
     def d_step(self, want_loss: bool = True) -> bool:
         """One discriminator update on a fresh batch; G is unchanged. False if diverged.
@@ -199,7 +192,7 @@ class Trainer:
         x[:n, :2] = self._real.take(self.rng, n)
         self.G.forward(self._noise.take(self.rng, n), out=x[n:, :2], augmented=True)
         logits = self.D.forward(x, augmented=True)
-        loss, dl = losses.d_loss(s["loss"], logits, self._batch_targets(n), want_loss)
+        loss, dl = losses.d_loss(s["loss"], logits, losses.targets(n), want_loss)
         self.D.backward(dl)
         self.opt_d.step()
         if s["loss"] == "wasserstein":
@@ -222,7 +215,7 @@ class Trainer:
         x = self.D.input_buffer(n)
         self.G.forward(self._noise.take(self.rng, n), out=x[:, :2], augmented=True)
         logits = self.D.forward(x, augmented=True)
-        loss, dl = losses.g_loss(s["loss"], logits, self._batch_targets(n), want_loss)
+        loss, dl = losses.g_loss(s["loss"], logits, losses.targets(n), want_loss)
         self.G.backward(self.D.input_grad(dl))
         self.opt_g.step()
         self.g_steps += 1

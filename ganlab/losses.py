@@ -22,6 +22,8 @@ shared constants: callers must not modify them in place.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from .state import LOSSES
@@ -40,6 +42,15 @@ class Targets:
         self.y_over_n = self.y / n
         self.minus_s_over_n = -s / n                   # d(-s*l)/dl / n
         self.minus_one_over_n = np.full((n, 1), -1.0 / n)
+        for arr in vars(self).values():     # shared by every caller: never written
+            if isinstance(arr, np.ndarray):
+                arr.setflags(write=False)
+
+
+@lru_cache(maxsize=16)
+def targets(n: int) -> Targets:
+    """The Targets for batch size n, made once and shared (training and views alike)."""
+    return Targets(n)
 
 
 def d_loss(name: str, l: np.ndarray, t: Targets, want_loss: bool = False):
