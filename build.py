@@ -243,6 +243,30 @@ def load_config(sources: list[str]) -> dict:
 CONFIG_MARKER = re.compile(r"""\bconfig\s*=\s*(["'])pyscript\.toml\1""")
 
 
+# The Content-Security-Policy of the built page: written into index.html as a
+# <meta http-equiv> (so it holds on any static host) and sent as a header by
+# `serve`. Everything comes from the page's own origin; each allowance beyond
+# that is listed with the reason it is needed:
+CSP = {
+    "default-src": ["'self'"],
+    # 'wasm-unsafe-eval': Pyodide compiles WebAssembly (the interpreter, NumPy's
+    # extension modules) with WebAssembly.instantiate, which CSP counts as eval.
+    # No 'unsafe-eval' and no 'unsafe-inline': no JavaScript string is ever run.
+    "script-src": ["'self'", "'wasm-unsafe-eval'"],
+    # Python's code runs from a <script type="py"> block that PyScript reads as
+    # text; CSP governs only JavaScript, so it needs no allowance.
+    "connect-src": ["'self'"],          # fetches go to our own origin only
+    "img-src": ["'self'", "data:"],     # data: for the empty favicon (no /favicon.ico request)
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'none'"],
+}
+
+
+def csp_header() -> str:
+    return "; ".join(" ".join([name, *values]) for name, values in CSP.items())
+
+
 def render_index(source: str, config: dict, preloads: list[tuple[str, str]]) -> str:
     """index.html with the config inlined as JSON and preload hints in <head>.
 
@@ -265,7 +289,16 @@ def render_index(source: str, config: dict, preloads: list[tuple[str, str]]) -> 
     head_end = lower.find("</head>")
     if head_end < 0:
         raise BuildError("index.html: no </head> to put the preload links before")
-    # Before the head's first script, so the fetches start as early as they can.
+    # The policy right after <meta charset>: it then covers everything the page loads.
+    charset = lower.find("<meta charset", 0, head_end)
+    if charset < 0:
+        raise BuildError("index.html: no <meta charset> in <head> to put the policy after")
+    after = page.find("\n", charset) + 1
+    policy = f'<meta http-equiv="Content-Security-Policy" content="{html.escape(csp_header())}">'
+    page = page[:after] + f"  {policy}\n" + page[after:]
+    lower = page.lower()
+    head_end = lower.find("</head>")
+    # The preloads before the head's first script, so the fetches start as early as they can.
     first_script = lower.find("<script", 0, head_end)
     at = first_script if first_script >= 0 else head_end
     at = page.rfind("\n", 0, at) + 1  # start of that line
@@ -418,6 +451,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-cache")
+        self.send_header("Content-Security-Policy", csp_header())
         super().end_headers()
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 (stdlib's name)

@@ -8,6 +8,10 @@ import sys
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-from .cli import main  # noqa: E402
+try:
+    from .cli import main  # noqa: E402  (loads NumPy: Ctrl-C may land here)
+except KeyboardInterrupt:
+    sys.stderr.write("ganlab: interrupted\n")
+    sys.exit(130)
 
 sys.exit(main())

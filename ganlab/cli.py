@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 
 import numpy as np
 
-from . import data, noise
-from .gan import ModelFileError, Trainer
+from . import data, files, modelfile, noise
+from .gan import Trainer
+from .modelfile import ModelFileError
+from .textnum import number, whole
 from .state import OPTIMIZERS, SETTINGS, SettingsError, make_settings, validate
 
 MAX_EPOCHS = 10_000_000
@@ -33,7 +36,7 @@ class _Parser(argparse.ArgumentParser):
 def _count(lo: int, hi: int, what: str):
     def parse(text: str) -> int:
         try:
-            v = int(text)
+            v = whole(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{what} must be a whole number, got {text!r}") from None
         if not lo <= v <= hi:
@@ -44,7 +47,7 @@ def _count(lo: int, hi: int, what: str):
 
 def _seconds(text: str) -> float:
     try:
-        v = float(text)
+        v = number(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"--seconds must be a number, got {text!r}") from None
     if not 0 < v <= 600:    # also rejects nan
@@ -93,6 +96,8 @@ def cmd_train(args) -> int:
                              f"got {args.optimizer!r}") from None
         for key in ("optimizer_d", "optimizer_g"):
             changes.setdefault(key, args.optimizer)
+    if args.save:
+        _check_writable(args.save)      # before training, not after it
     points = None
     if args.points:
         if changes.get("preset", "points") != "points":
@@ -122,9 +127,9 @@ def cmd_train(args) -> int:
         print(trainer.diverged, file=sys.stderr)
     if args.save:
         try:
-            trainer.save(args.save)
-        except (OSError, ModelFileError) as err:
-            raise UsageError(f"cannot save {args.save}: {getattr(err, 'strerror', None) or err}") from None
+            modelfile.save(trainer, args.save)
+        except ModelFileError as err:   # an existing file is left as it was
+            raise UsageError(f"not saved to {args.save}: {err}") from None
     if args.json:
         print(json.dumps(result))
     else:
@@ -134,20 +139,28 @@ def cmd_train(args) -> int:
 
 
 def cmd_sample(args) -> int:
-    trainer = Trainer.load(args.model)
+    if args.out:
+        _check_writable(args.out)
+    trainer = modelfile.load(args.model)
     rng = np.random.default_rng(args.seed)
     s = trainer.settings
     pts = trainer.generate(noise.sample(rng, s["noise"], args.n, s["noise_dim"]))
     text = data.to_csv(pts)
     if args.out:
         try:
-            with open(args.out, "w", encoding="utf-8") as f:
-                f.write(text)
-        except OSError as err:
-            raise UsageError(f"cannot write {args.out}: {err.strerror}") from None
+            files.write_text(args.out, text)
+        except files.FileProblem as err:
+            raise UsageError(str(err)) from None
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _check_writable(path: str) -> None:
+    try:
+        files.check_writable(path)
+    except files.FileProblem as err:
+        raise UsageError(str(err)) from None
 
 
 def cmd_gradcheck(args) -> int:
@@ -188,3 +201,10 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("ganlab: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`... | head`): stop quietly, as a program killed by
+        # SIGPIPE would. Point stdout at /dev/null so the interpreter's final flush
+        # of the same pipe cannot fail again at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141

@@ -20,7 +20,11 @@ import math
 
 import numpy as np
 
+from . import files
+from .textnum import number
+
 MAX_POINTS = 100_000
+MAX_CSV_BYTES = 50 * files.MB
 
 
 class DataError(ValueError):
@@ -148,8 +152,9 @@ def check_points(points) -> np.ndarray:
 def parse_csv(text: str) -> np.ndarray:
     """Parse CSV text with two columns x, y (header optional) into an (n, 2) array.
 
-    Every value must be a finite number in [0, 1]; 1 to 100,000 rows. A problem
-    raises DataError naming the line, e.g. "line 3: 'abc' is not a number".
+    Every value must be a plain number (decimal or scientific notation) in [0, 1];
+    1 to 100,000 rows. A problem raises DataError naming the line, e.g.
+    "line 3: 'abc' is not a number".
     """
     rows = []
     first = True
@@ -158,20 +163,26 @@ def parse_csv(text: str) -> np.ndarray:
         if not line or line.startswith("#"):
             continue
         cells = [c.strip() for c in line.split(",")]
+        if len(cells) == 1:
+            sep = next((c for c in ";\t |" if c in line.strip()), None)
+            if sep is not None:
+                shown = {"\t": "tabs", " ": "spaces"}.get(sep, repr(sep))
+                raise DataError(f"line {lineno}: expected comma-separated x,y; this line "
+                                f"is separated by {shown}")
         if first:
             first = False
-            if _is_header(cells):
-                continue
+            if len(cells) == 2 and not any(_numeric(c) for c in cells):
+                continue        # a header such as "x,y"
         if len(cells) != 2:
             raise DataError(f"line {lineno}: expected 2 columns x,y, found {len(cells)}")
         pair = []
         for cell in cells:
             try:
-                v = float(cell)
+                v = number(cell)
             except ValueError:
-                raise DataError(f"line {lineno}: {cell!r} is not a number") from None
+                raise DataError(f"line {lineno}: {_cell(cell)} is not a number") from None
             if not math.isfinite(v) or not 0.0 <= v <= 1.0:
-                raise DataError(f"line {lineno}: {cell} is outside [0, 1] "
+                raise DataError(f"line {lineno}: {_cell(cell, quote=False)} is outside [0, 1] "
                                 "(every x and y must be between 0 and 1)")
             pair.append(v)
         rows.append(pair)
@@ -185,10 +196,9 @@ def parse_csv(text: str) -> np.ndarray:
 def read_csv(path: str) -> np.ndarray:
     """Read a CSV file of points; DataError (with the file name) if unusable."""
     try:
-        with open(path, encoding="utf-8-sig") as f:
-            text = f.read()
-    except (OSError, UnicodeDecodeError) as err:
-        raise DataError(f"{path}: cannot read: {getattr(err, 'strerror', None) or err}") from None
+        text = files.read_text(path, MAX_CSV_BYTES, "a point set")
+    except files.FileProblem as err:
+        raise DataError(str(err)) from None
     try:
         return parse_csv(text)
     except DataError as err:
@@ -200,11 +210,15 @@ def to_csv(points: np.ndarray) -> str:
     return "x,y\n" + "".join(f"{x!r},{y!r}\n" for x, y in points.tolist())
 
 
-def _is_header(cells: list[str]) -> bool:
-    def numeric(c):
-        try:
-            float(c)
-            return True
-        except ValueError:
-            return False
-    return not any(numeric(c) for c in cells)
+def _numeric(cell: str) -> bool:
+    try:
+        number(cell)
+        return True
+    except ValueError:
+        return False
+
+
+def _cell(cell: str, quote: bool = True) -> str:
+    """A cell for a message: cut to 40 characters, quoted unless `quote` is false."""
+    cell = cell if len(cell) <= 40 else cell[:39] + "…"
+    return repr(cell) if quote else cell

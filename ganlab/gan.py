@@ -26,7 +26,6 @@ doubles, so memory stays bounded however long it trains.
 """
 from __future__ import annotations
 
-import json
 import math
 
 import numpy as np
@@ -35,8 +34,6 @@ from . import data, losses, metrics, noise, optim
 from .nn import MLP
 from .state import BY_NAME, SettingsError, make_settings
 
-FORMAT = "ganlab-model"
-VERSION = 1
 POOL = 4096             # rows drawn at once for real points and for noise
 POOL_MAX = max(POOL, BY_NAME["batch"].hi)
 N_SHOW_REAL = 400       # real points the views show
@@ -46,10 +43,6 @@ N_METRIC_REAL = 5000    # reals behind the KL/JS histogram
 METRICS_EVERY = 50
 G_OUT_SCALE = 0.15      # initial spread of the fakes, about 0.15 per axis
 EXPLODED = 1e12         # squared parameter norm treated as blown up
-
-
-class ModelFileError(ValueError):
-    """A model file that cannot be loaded, with the reason."""
 
 
 class _Pool:
@@ -117,15 +110,6 @@ class History:
 
     def to_dict(self) -> dict:
         return {"losses": self.losses, "metrics": self.metrics, "stride": self.stride}
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "History":
-        h = cls()
-        h.losses = [[int(r[0]), _opt_float(r[1]), _opt_float(r[2])] for r in d["losses"]]
-        h.metrics = [[int(r[0]), _opt_float(r[1]), _opt_float(r[2])] for r in d["metrics"]]
-        h.stride = {"losses": int(d["stride"]["losses"]),
-                    "metrics": int(d["stride"]["metrics"])}
-        return h
 
 
 class Trainer:
@@ -344,123 +328,7 @@ class Trainer:
         self.settings = dict(self.settings, preset="points")
         self.reset()
 
-    # ----- saving and loading -----------------------------------------------------------
-    def to_dict(self) -> dict:
-        """Everything needed to continue exactly where this trainer is."""
-        return {
-            "format": FORMAT, "version": VERSION,
-            "settings": dict(self.settings),
-            "points": None if self.points is None else self.points.tolist(),
-            "epoch": self.epoch_count, "d_steps": self.d_steps, "g_steps": self.g_steps,
-            "last_d_loss": self.last_d_loss, "last_g_loss": self.last_g_loss,
-            "g_params": self.G.params.tolist(), "d_params": self.D.params.tolist(),
-            "opt_d": self.opt_d.state(), "opt_g": self.opt_g.state(),
-            "rng": self.rng.bit_generator.state,
-            "pools": {"real": self._real.to_dict(), "noise": self._noise.to_dict()},
-            "history": self.history.to_dict(),
-            "diverged": self.diverged,
-        }
-
-    def to_json(self) -> str:
-        """The model as JSON text. ModelFileError for a diverged model (nothing worth keeping)."""
-        if self.diverged:
-            raise ModelFileError("the model has diverged: Reset (or lower the learning rates "
-                                 "and Reset) before saving")
-        try:
-            return json.dumps(self.to_dict(), allow_nan=False, separators=(",", ":"))
-        except ValueError:
-            raise ModelFileError("the model has diverged (some of its numbers are infinite "
-                                 "or NaN): Reset before saving") from None
-
-    @classmethod
-    def from_dict(cls, d) -> "Trainer":
-        """Rebuild a trainer saved by `to_dict`; ModelFileError says what is wrong."""
-        if not isinstance(d, dict) or d.get("format") != FORMAT:
-            raise ModelFileError(f"not a ganlab model file (expected \"format\": \"{FORMAT}\")")
-        if type(d.get("version")) is not int or d["version"] != VERSION:
-            raise ModelFileError(f"unsupported model file version {d.get('version')!r} "
-                                 f"(this ganlab reads version {VERSION})")
-        try:
-            settings = d["settings"]
-            if not isinstance(settings, dict):
-                raise ModelFileError("'settings' must be an object")
-            unknown = sorted(set(settings) - set(BY_NAME))
-            if unknown:
-                raise ModelFileError(f"unknown setting(s) {', '.join(unknown)}")
-            t = cls(settings, d.get("points"))
-            t.G.set_params(_finite(d["g_params"], "g_params"))
-            t.D.set_params(_finite(d["d_params"], "d_params"))
-            for net in ("d", "g"):
-                st = d[f"opt_{net}"]
-                if st.get("kind") != t.settings[f"optimizer_{net}"]:
-                    raise ModelFileError(f"opt_{net} is for {st.get('kind')!r}, but "
-                                         f"optimizer_{net} is {t.settings[f'optimizer_{net}']!r}")
-                getattr(t, f"opt_{net}").load(st)
-            t._real.load(t.rng, d["pools"]["real"])
-            t._noise.load(t.rng, d["pools"]["noise"])
-            t.rng.bit_generator.state = d["rng"]
-            t.epoch_count, t.d_steps, t.g_steps = (_count(d, k) for k in ("epoch", "d_steps", "g_steps"))
-            t.last_d_loss, t.last_g_loss = _opt_float(d["last_d_loss"]), _opt_float(d["last_g_loss"])
-            t.history = History.from_dict(d["history"])
-            reason = d.get("diverged")
-            t.diverged = reason if isinstance(reason, str) else None
-        except ModelFileError:
-            raise
-        except KeyError as err:
-            raise ModelFileError(f"missing field {err.args[0]!r}") from None
-        except (SettingsError, data.DataError) as err:
-            raise ModelFileError(str(err)) from None
-        except (TypeError, ValueError, AttributeError, IndexError, OverflowError) as err:
-            raise ModelFileError(f"malformed model file: {err}") from None
-        return t
-
-    @classmethod
-    def from_json(cls, text: str) -> "Trainer":
-        try:
-            d = json.loads(text)
-        except (json.JSONDecodeError, RecursionError) as err:
-            raise ModelFileError(f"not valid JSON: {err}") from None
-        return cls.from_dict(d)
-
-    def save(self, path: str) -> None:
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(self.to_json())
-
-    @classmethod
-    def load(cls, path: str) -> "Trainer":
-        try:
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
-        except (OSError, UnicodeDecodeError) as err:
-            raise ModelFileError(f"cannot read {path}: {getattr(err, 'strerror', None) or err}") from None
-        try:
-            return cls.from_json(text)
-        except ModelFileError as err:
-            raise ModelFileError(f"{path}: {err}") from None
-
 
 def _finite_or_none(v):
     return v if v is not None and math.isfinite(v) else None
-
-
-def _finite(values, name: str) -> np.ndarray:
-    arr = np.asarray(values, dtype=float)
-    if arr.ndim != 1 or not np.isfinite(arr).all():
-        raise ModelFileError(f"'{name}' must be a list of finite numbers")
-    return arr
-
-
-def _count(d: dict, key: str) -> int:
-    v = d[key]
-    if not isinstance(v, int) or isinstance(v, bool) or v < 0:
-        raise ModelFileError(f"'{key}' must be a whole number >= 0")
-    return v
-
-
-def _opt_float(v):
-    if v is None:
-        return None
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise ModelFileError(f"expected a number or null, got {v!r}")
-    return float(v)
 

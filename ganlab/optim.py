@@ -97,8 +97,10 @@ class Adam(SGD):
         if not isinstance(t, int) or isinstance(t, bool) or t < 0:
             raise ValueError("adam state: 't' must be a whole number >= 0")
         self.t = t
-        self.m[...] = _vector(state, "m", self.m.size)
-        self.v[...] = _vector(state, "v", self.v.size)
+        m, v = _vector(state, "m", self.m.size), _vector(state, "v", self.v.size)
+        if (v < 0).any():       # a running mean of squares: never negative
+            raise ValueError("adam state: 'v' must not be negative")
+        self.m[...], self.v[...] = m, v
 
 
 KINDS = {cls.kind: cls for cls in (SGD, Momentum, Adam)}

@@ -15,6 +15,8 @@ import math
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
+from .textnum import number
+
 PRESETS = ("gaussians", "line", "ring", "disjoint", "spiral", "eight_gaussians",
            "grid", "moons")
 ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid", "linear")
@@ -54,7 +56,7 @@ class Setting:
 
     def validate(self, raw):
         """Return `raw` as this setting's type, or raise SettingsError saying why."""
-        msg = f"{self.name} must be {self.describe_limits()}, got {raw!r}"
+        msg = f"{self.name} must be {self.describe_limits()}, got {shown(raw)}"
         if self.kind is str:
             value = raw.strip().lower() if isinstance(raw, str) else raw
             if value not in self.choices:
@@ -63,7 +65,7 @@ class Setting:
         if isinstance(raw, bool):
             raise SettingsError(msg)
         try:
-            value = float(raw.strip()) if isinstance(raw, str) else float(raw)
+            value = number(raw) if isinstance(raw, str) else float(raw)
         except (TypeError, ValueError, OverflowError):
             raise SettingsError(msg) from None
         if not math.isfinite(value) or not self.lo <= value <= self.hi:
@@ -147,7 +149,7 @@ DEFAULTS: dict[str, object] = {s.name: s.default for s in SETTINGS}
 def validate(name: str, raw):
     """Return the value of setting `name` parsed from `raw`, or raise SettingsError."""
     if name not in BY_NAME:
-        raise SettingsError(f"unknown setting {name!r}")
+        raise SettingsError(f"unknown setting {shown(name)}")
     return BY_NAME[name].validate(raw)
 
 
@@ -180,6 +182,23 @@ def from_query(text: str) -> tuple[dict, list[str]]:
         except SettingsError as err:
             problems.append(str(err))
     return changes, problems
+
+
+def summarise(problems: list[str], first: int = 3) -> str:
+    """Problems as one line: the first few, then how many more ("...; and 24,997 more")."""
+    text = "; ".join(problems[:first])
+    if len(problems) > first:
+        text += f"; and {len(problems) - first:,} more"
+    return text
+
+
+def shown(value, limit: int = 40) -> str:
+    """A value as a message quotes it: its repr, cut to about `limit` characters."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    quote = text[0] if text[0] in "'\"" else ""      # keep a string's closing quote
+    return text[:limit - 1 - len(quote)] + "…" + quote
 
 
 def _fmt(value) -> str:

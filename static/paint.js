@@ -274,7 +274,9 @@ function strokeTo(p) {
 
 function updateCount() {
   const n = state.drawn.length / 2;
-  el("draw-count").textContent = `${n} point${n === 1 ? "" : "s"} drawn`;
+  el("draw-count").textContent = n >= MAX_DRAWN
+    ? `${n.toLocaleString("en")} points drawn: the most a drawing can hold, so further strokes add nothing`
+    : `${n} point${n === 1 ? "" : "s"} drawn`;
 }
 
 function setupDrawing() {

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from ganlab import modelfile
 from ganlab.gan import Trainer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,7 +102,7 @@ def test_train_points_file(files):
 
 
 def test_train_save_writes_a_loadable_model(files):
-    t = Trainer.load(str(files["model"]))
+    t = modelfile.load(str(files["model"]))
     assert t.epoch_count == 30
     u = Trainer()
     u.train(30)
@@ -192,7 +193,7 @@ BAD_ARGS = {
     "sample out unwritable": (["sample", "--model", "{model}", "--out", "{dir}/no/such/dir/x.csv"],
                               ["cannot write"]),
     "save unwritable": (["train", "--epochs", "1", "--save", "{dir}/no/such/dir/m.json"],
-                        ["cannot save"]),
+                        ["cannot write", "does not exist"]),
     "bench seconds text": (["bench", "--seconds", "soon"], ["--seconds"]),
 }
 
@@ -224,7 +225,7 @@ def _model_variants(good):
         "missing field": (edit(lambda d: d.pop("d_params")), "missing field 'd_params'"),
         "wrong param count": (edit(lambda d: d["g_params"].pop()), "expected"),
         "NaN literal": (text.replace('"g_params": [' + first, '"g_params": [NaN', 1),
-                        "'g_params' must be a list of finite numbers"),
+                        "it contains NaN, which is not a number JSON allows"),
         "null param": (text.replace('"g_params": [' + first, '"g_params": [null', 1),
                        "'g_params' must be a list of finite numbers"),
         "unknown setting": (edit(lambda d: d["settings"].update(speed=3)), "unknown setting(s) speed"),
@@ -270,3 +271,92 @@ def test_long_runs_print_progress_lines_on_stderr(monkeypatch, capsys):
     assert [p.split()[1] for p in progress] == ["200/600", "400/600", "600/600"]
     assert all("JS " in p for p in progress)
     assert json.loads(out.splitlines()[-1])["epochs"] == 600
+
+
+# ----- nothing lost, no traceback, whatever the input ----------------------------------------
+def test_a_diverging_run_never_truncates_an_existing_model(tmp_path):
+    """The data-loss bug: `--save m.json` on a run that diverges emptied m.json."""
+    model = tmp_path / "m.json"
+    assert run("train", "--epochs", 50, "--save", model).returncode == 0
+    before = model.read_bytes()
+    p = run("train", "--loss", "least_squares", "--lr-d", 10, "--lr-g", 10, "--epochs", 200,
+            "--save", model)
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+    assert p.stderr.splitlines()[-1].startswith(f"ganlab: error: not saved to {model}: "
+                                                "the model has diverged")
+    assert model.read_bytes() == before
+    assert [f.name for f in tmp_path.iterdir()] == ["m.json"]
+
+
+@pytest.mark.parametrize("args", [
+    ["train", "--epochs", "30000", "--save", "{dir}/nodir/m.json"],
+    ["train", "--epochs", "30000", "--save", "{dir}"],
+    ["sample", "--model", "{model}", "-n", "1000000", "--out", "{dir}/nodir/x.csv"],
+])
+def test_unwritable_targets_are_refused_before_any_work(args, files):
+    p = run(*[a.format(**files) for a in args])
+    line = assert_usage_error(p, "cannot write")
+    assert p.stdout == "" and "epoch " not in p.stderr      # nothing was trained first
+    assert "nodir" in line or "it is a folder" in line
+
+
+def test_a_model_with_a_huge_integer_exits_2(files, good_model):
+    path = files["dir"] / "model-huge-int.json"
+    path.write_text(json.dumps(dict(good_model, epoch=1)).replace('"epoch": 1', '"epoch": ' + "9" * 5000))
+    assert_usage_error(run("sample", "--model", path), "more than 4,300 digits")
+
+
+def test_a_deeply_nested_model_exits_2(files):
+    path = files["dir"] / "model-deep.json"
+    path.write_text("[" * 10_000 + "]" * 10_000)
+    assert_usage_error(run("sample", "--model", path), "nested 10000 levels deep")
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+@pytest.mark.parametrize("flag", ["--points", "--model"])
+def test_endless_devices_as_input_exit_2(device, flag, files):
+    args = ["train", "--points", device] if flag == "--points" else ["sample", "--model", device]
+    assert_usage_error(run(*args), f"cannot read {device}")
+
+
+def test_a_closed_stdout_ends_quietly(files):
+    p = subprocess.Popen([sys.executable, "-m", "ganlab", "sample", "--model", str(files["model"]),
+                          "-n", "200000"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    p.stdout.close()                    # as `| head -0` does
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=60) == 141
+    assert err == ""
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.15, 0.3, 0.6])
+def test_ctrl_c_at_any_moment_gives_no_traceback(delay):
+    import signal
+    import time
+    p = subprocess.Popen([sys.executable, "-m", "ganlab", "train", "--epochs", "100000"], cwd=ROOT,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    time.sleep(delay)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=60)
+    assert "Traceback" not in err.decode(), err.decode()
+    assert p.returncode in (130, -signal.SIGINT)     # -SIGINT: before Python set its handler
+    if p.returncode == 130:
+        assert err.decode().splitlines()[-1] == "ganlab: interrupted"
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["train", "--lr-d", "0_1"], "lr_d must be a number between"),
+    (["train", "--lr-d", "\u0660.\u0661"], "lr_d must be a number between"),
+    (["train", "--epochs", "1_000"], "--epochs must be a whole number"),
+    (["train", "--epochs", "\u0661\u0660"], "--epochs must be a whole number"),
+    (["sample", "--model", "m.json", "-n", "1_0"], "-n must be a whole number"),
+    (["bench", "--seconds", "0_5"], "--seconds must be a number"),
+])
+def test_numbers_are_plain_decimal_only(args, needle):
+    assert_usage_error(run(*args), needle)
+
+
+def test_a_semicolon_csv_says_it_wants_commas(tmp_path):
+    f = tmp_path / "semi.csv"
+    f.write_text("x;y\n0.1;0.2\n0.3;0.4\n")
+    assert_usage_error(run("train", "--points", f), "line 1: expected comma-separated x,y")

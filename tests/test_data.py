@@ -162,8 +162,14 @@ def test_parse_csv_with_and_without_header_and_blank_lines():
     ("x,y\n0.1,0.2\nabc,0.3\n", "line 3: 'abc' is not a number"),
     ("x,y\n0.1,0.2\n0.3,1.5\n", "line 3: 1.5 is outside [0, 1]"),
     ("0.1,0.2\n\n-0.2,0.3\n", "line 3: -0.2 is outside [0, 1]"),
-    ("x,y\n0.1,0.2\nnan,0.3\n", "line 3: nan is outside [0, 1]"),
-    ("x,y\n0.1,0.2\n0.3,inf\n", "line 3: inf is outside [0, 1]"),
+    ("x,y\n0.1,0.2\nnan,0.3\n", "line 3: 'nan' is not a number"),
+    ("x,y\n0.1,0.2\n0.3,inf\n", "line 3: 'inf' is not a number"),
+    ("x,y\n0.1,0.2\n0.3,1e999\n", "line 3: 1e999 is outside [0, 1]"),
+    ("x,y\n0_5,0.2\n", "line 2: '0_5' is not a number"),
+    ("x,y\n0.5,\u0660.\u0661\n", "line 2: '٠.١' is not a number"),
+    ("0.1;0.2\n0.3;0.4\n", "line 1: expected comma-separated x,y; this line is separated by ';'"),
+    ("x;y\n0.1;0.2\n", "line 1: expected comma-separated x,y; this line is separated by ';'"),
+    ("x,y\n0.1\t0.2\n", "line 2: expected comma-separated x,y; this line is separated by tabs"),
     ("x,y\n0.1,0.2\n0.3,0.4,0.5\n", "line 3: expected 2 columns x,y, found 3"),
     ("x,y\n0.1,0.2\n0.3\n", "line 3: expected 2 columns x,y, found 1"),
     ("0.5,abc\n", "line 1: 'abc' is not a number"),
@@ -206,7 +212,7 @@ def test_read_csv_errors_name_the_file(tmp_path):
     missing = tmp_path / "missing.csv"
     with pytest.raises(DataError) as err:
         read_csv(str(missing))
-    assert str(err.value).startswith(f"{missing}: cannot read")
+    assert str(err.value).startswith(f"cannot read {missing}: no such file")
     bad = tmp_path / "bad.csv"
     bad.write_text("x,y\n0.1,0.2\n0.1,7\n")
     with pytest.raises(DataError) as err:

@@ -1,16 +1,15 @@
-"""ganlab.gan.Trainer: steps, epochs, settings changes, point sets, determinism,
-saving and loading (and continuing number for number), model-file validation."""
+"""ganlab.gan.Trainer: steps, epochs, settings changes, point sets, determinism
+(model files: test_modelfile.py)."""
 from __future__ import annotations
 
-import copy
 import json
 
 import numpy as np
 import pytest
 
-from ganlab import gan, gradcheck
+from ganlab import gradcheck, modelfile
 from ganlab.data import DataError
-from ganlab.gan import History, ModelFileError, Trainer
+from ganlab.gan import History, Trainer
 from ganlab.state import DEFAULTS, LOSSES, OPTIMIZERS, RECOMMENDED, SettingsError
 
 POINTS = [[0.2, 0.3], [0.25, 0.35], [0.3, 0.4], [0.7, 0.8], [0.75, 0.7]]
@@ -53,7 +52,7 @@ def _step_gradient_vs_finite_differences(settings, net):
                      k_d=1, d_units=5, g_units=5))
     t.train(3)
     t.update({"lr_d": 1.0, "lr_g": 1.0})
-    saved = t.to_dict()
+    saved = modelfile.to_dict(t)
     step = "d_step" if net == "d" else "g_step"
     loss_attr = "last_d_loss" if net == "d" else "last_g_loss"
 
@@ -67,7 +66,7 @@ def _step_gradient_vs_finite_differences(settings, net):
     p = before.copy()
 
     def f():
-        u = Trainer.from_dict(saved)
+        u = modelfile.from_dict(saved)
         model(u).params[:] = p
         getattr(u, step)(want_loss=True)
         return getattr(u, loss_attr)
@@ -192,7 +191,7 @@ def test_history_caps_its_memory_by_doubling_the_stride():
     assert len(h.losses) == History.CAP // 2
     h.add("losses", History.CAP + 1, 0.0, 0.0)      # odd epochs are skipped now
     assert h.losses[-1][0] == History.CAP
-    assert History.from_dict(json.loads(json.dumps(h.to_dict()))).to_dict() == h.to_dict()
+    assert modelfile._history(json.loads(json.dumps(h.to_dict())), 10**9).to_dict() == h.to_dict()
 
 
 def test_generate_and_kl_js_touch_nothing_training_uses():
@@ -278,78 +277,6 @@ def test_reset_gives_the_same_fresh_model():
     assert_same_state(t, u)
 
 
-# ----- save, load, continue -----------------------------------------------------------------
-RESUME = {
-    "sgd": ({}, None),
-    "adam": (dict(RECOMMENDED), None),
-    "momentum": (CONFIGS["momentum"], None),
-    "adam+momentum": ({"optimizer_d": "adam", "optimizer_g": "momentum"}, None),
-    "points": ({"preset": "points", "optimizer_d": "adam"}, POINTS),
-    "big batch": (CONFIGS["big batch"], None),
-}
-
-
-@pytest.mark.parametrize("name", RESUME)
-@pytest.mark.parametrize("at", [0, 1, 23, 50])
-def test_to_json_from_json_then_continue_equals_uninterrupted(name, at):
-    settings, points = RESUME[name]
-    whole = Trainer(settings, points)
-    whole.train(at + 77)
-    part = Trainer(settings, points)
-    part.train(at)
-    text = part.to_json()
-    resumed = Trainer.from_json(text)
-    assert resumed.to_json() == text
-    assert_same_state(resumed, part)
-    resumed.train(77)
-    assert_same_state(resumed, whole)
-
-
-def test_save_load_file_then_continue_equals_uninterrupted(tmp_path):
-    whole = Trainer(RECOMMENDED)
-    whole.train(130)
-    part = Trainer(RECOMMENDED)
-    part.train(37)                          # mid-pool for both the real and noise pools
-    assert 0 < part._real.pos < len(part._real.rows)
-    assert 0 < part._noise.pos < len(part._noise.rows)
-    path = tmp_path / "model.json"
-    part.save(str(path))
-    resumed = Trainer.load(str(path))
-    resumed.train(93)
-    assert_same_state(resumed, whole)
-    assert resumed.summary() == whole.summary()
-
-
-def test_save_load_points_set_via_set_points(tmp_path):
-    whole = Trainer()
-    whole.set_points(POINTS)
-    whole.train(90)
-    part = Trainer()
-    part.set_points(POINTS)
-    part.train(40)
-    path = tmp_path / "m.json"
-    part.save(str(path))
-    resumed = Trainer.load(str(path))
-    np.testing.assert_array_equal(resumed.points, POINTS)
-    assert resumed.settings["preset"] == "points"
-    resumed.train(50)
-    assert_same_state(resumed, whole)
-
-
-def test_resume_after_a_learning_rate_change():
-    whole = Trainer()
-    whole.train(20)
-    whole.update({"lr_d": 0.05, "optimizer_g": "adam"})
-    whole.train(60)
-    part = Trainer()
-    part.train(20)
-    part.update({"lr_d": 0.05, "optimizer_g": "adam"})
-    part.train(10)
-    resumed = Trainer.from_json(part.to_json())
-    resumed.train(50)
-    assert_same_state(resumed, whole)
-
-
 # ----- update -------------------------------------------------------------------------------
 def test_learning_rate_change_applies_without_reset():
     t = Trainer(RECOMMENDED)
@@ -416,12 +343,12 @@ def test_model_changes_reset(changes):
 def test_invalid_update_raises_and_changes_nothing(changes):
     t = Trainer()
     t.train(5)
-    before = t.to_json()
+    before = modelfile.to_json(t)
     settings = dict(t.settings)
     with pytest.raises(SettingsError):
         t.update(changes)
     assert t.settings == settings
-    assert t.to_json() == before
+    assert modelfile.to_json(t) == before
 
 
 # ----- set_points ---------------------------------------------------------------------------
@@ -444,162 +371,16 @@ def test_set_points_switches_to_the_point_set_and_resets():
 def test_bad_points_raise_and_leave_everything_untouched(bad, start):
     t = Trainer() if start == "preset" else Trainer({"preset": "points"}, POINTS)
     t.train(5)
-    before = t.to_json()
+    before = modelfile.to_json(t)
     pts = None if t.points is None else t.points.copy()
     with pytest.raises(DataError):
         t.set_points(bad)
-    assert t.to_json() == before
+    assert modelfile.to_json(t) == before
     if pts is None:
         assert t.points is None
     else:
         np.testing.assert_array_equal(t.points, pts)
     assert t.epoch_count == 5
-
-
-# ----- model file validation ------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def model():
-    t = Trainer({"optimizer_d": "adam", "optimizer_g": "momentum"})
-    t.train(20)
-    return json.loads(t.to_json())
-
-
-def _without(key):
-    def f(d):
-        del d[key]
-    return f
-
-
-def _drop_last(*path):
-    """An edit that removes the last element of the list at d[path[0]][path[1]]..."""
-    def f(d):
-        x = d
-        for k in path:
-            x = x[k]
-        del x[-1]
-    return f
-
-
-def _set(path, value):
-    """An edit that sets d[path[0]][path[1]]... to value (returns None: edits in place)."""
-    def f(d):
-        x = d
-        for k in path[:-1]:
-            x = x[k]
-        x[path[-1]] = value
-    return f
-
-
-BAD_MODELS = {
-    "list not object": (lambda d: [d], "not a ganlab model file"),
-    "wrong format": (_set(["format"], "keras"), 'not a ganlab model file (expected "format": "ganlab-model")'),
-    "no format": (_without("format"), "not a ganlab model file"),
-    "version 2": (_set(["version"], 2), "unsupported model file version 2 (this ganlab reads version 1)"),
-    "version text": (_set(["version"], "1"), "unsupported model file version '1'"),
-    "no version": (_without("version"), "unsupported model file version None"),
-    "no settings": (_without("settings"), "missing field 'settings'"),
-    "no g_params": (_without("g_params"), "missing field 'g_params'"),
-    "no d_params": (_without("d_params"), "missing field 'd_params'"),
-    "no opt_d": (_without("opt_d"), "missing field 'opt_d'"),
-    "no rng": (_without("rng"), "missing field 'rng'"),
-    "no pools": (_without("pools"), "missing field 'pools'"),
-    "no history": (_without("history"), "missing field 'history'"),
-    "no epoch": (_without("epoch"), "missing field 'epoch'"),
-    "settings not object": (_set(["settings"], [1, 2]), "'settings' must be an object"),
-    "unknown setting": (_set(["settings", "colour"], "red"), "unknown setting(s) colour"),
-    "bad setting value": (_set(["settings", "lr_d"], "fast"),
-                          "lr_d must be a number between 1e-05 and 10, got 'fast'"),
-    "bad int setting": (_set(["settings", "g_units"], 8.5), "g_units must be a whole number"),
-    "too few params": (_drop_last("g_params"), "malformed model file: expected"),
-    "too many params": (lambda d: d["d_params"].extend([0.0]), "malformed model file: expected"),
-    "params null": (_set(["g_params", 3], None), "'g_params' must be a list of finite numbers"),
-    "params text": (_set(["d_params"], "abc"), "malformed model file"),
-    "params nested": (lambda d: d.update(g_params=[d["g_params"]]), "'g_params' must be a list of finite numbers"),
-    "opt kind mismatch": (_set(["opt_d", "kind"], "sgd"), "opt_d is for 'sgd', but optimizer_d is 'adam'"),
-    "adam state short": (_drop_last("opt_d", "m"), "optimiser state: 'm' must be"),
-    "momentum state null": (_set(["opt_g", "v"], None), "optimiser state: 'v' must be"),
-    "negative epoch": (_set(["epoch"], -1), "'epoch' must be a whole number >= 0"),
-    "fractional steps": (_set(["d_steps"], 2.5), "'d_steps' must be a whole number >= 0"),
-    "bool steps": (_set(["g_steps"], True), "'g_steps' must be a whole number >= 0"),
-    "bad last loss": (_set(["last_d_loss"], "low"), "expected a number or null, got 'low'"),
-    "pool position": (_set(["pools", "real", "pos"], 10 ** 6), "malformed model file"),
-    "bad rng": (_set(["rng"], {"bit_generator": "MT19937"}), "malformed model file"),
-    "bad history": (_set(["history", "losses"], [[1, "x", 2]]), "expected a number or null"),
-    "points preset without points": (_set(["settings", "preset"], "points"), "needs a point set"),
-    "bad points": (lambda d: d.update(settings=dict(d["settings"], preset="points"),
-                                      points=[[0.5, 2.0]]), "point 1 is (0.5, 2.0)"),
-}
-
-
-@pytest.mark.parametrize("name", BAD_MODELS)
-def test_bad_model_file_raises_model_file_error(name, model):
-    change, message = BAD_MODELS[name]
-    d = copy.deepcopy(model)
-    replaced = change(d)            # edits d in place, or returns a replacement
-    if replaced is not None:
-        d = replaced
-    with pytest.raises(ModelFileError) as err:
-        Trainer.from_json(json.dumps(d))
-    assert message in str(err.value)
-    assert "\n" not in str(err.value)
-
-
-@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "null"])
-def test_non_finite_params_in_the_json_text(literal, model):
-    text = json.dumps(model)
-    first = json.dumps(model["g_params"][0])
-    assert text.count(first) >= 1
-    bad = text.replace('"g_params": [' + first, '"g_params": [' + literal, 1)
-    assert bad != text
-    with pytest.raises(ModelFileError, match="'g_params' must be a list of finite numbers"):
-        Trainer.from_json(bad)
-
-
-@pytest.mark.parametrize("text", ["", "not json", "{", '{"format": "ganlab-model",', "[" * 100_000,
-                                  "\x00"])
-def test_not_json(text):
-    with pytest.raises(ModelFileError) as err:
-        Trainer.from_json(text)
-    assert str(err.value).startswith(("not valid JSON", "not a ganlab model file"))
-
-
-@pytest.mark.parametrize("path", [["rng", "state", "state"], ["pools", "noise", "state", "state", "inc"],
-                                  ["rng", "uinteger"]])
-def test_out_of_range_rng_state_is_a_model_file_error(path, model):
-    d = copy.deepcopy(model)
-    _set(path, -1)(d)
-    with pytest.raises(ModelFileError):
-        Trainer.from_dict(d)
-
-
-def test_load_errors_name_the_file(tmp_path, model):
-    missing = tmp_path / "nope.json"
-    with pytest.raises(ModelFileError) as err:
-        Trainer.load(str(missing))
-    assert str(err.value).startswith(f"cannot read {missing}")
-    bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps(dict(model, version=7)))
-    with pytest.raises(ModelFileError) as err:
-        Trainer.load(str(bad))
-    assert str(err.value).startswith(f"{bad}: unsupported model file version 7")
-    with pytest.raises(ModelFileError, match="cannot read"):
-        Trainer.load(str(tmp_path))
-
-
-def test_model_with_nan_params_cannot_be_saved(tmp_path):
-    t = Trainer()
-    t.G.params[0] = np.nan
-    with pytest.raises(ModelFileError, match="diverged"):
-        t.to_json()
-    with pytest.raises(ModelFileError):
-        t.save(str(tmp_path / "m.json"))
-
-
-def test_model_file_is_plain_json_with_the_documented_header(model):
-    assert model["format"] == gan.FORMAT == "ganlab-model"
-    assert model["version"] == gan.VERSION == 1
-    assert model["epoch"] == 20
-    assert model["settings"]["optimizer_d"] == "adam"
 
 
 # ----- epoch_steps: one epoch spread over several calls ------------------------------------

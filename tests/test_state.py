@@ -5,7 +5,7 @@ import pytest
 
 from ganlab import state
 from ganlab.state import (BY_NAME, DEFAULTS, RECOMMENDED, SETTINGS, SettingsError, from_query,
-                          make_settings, to_query, validate)
+                          make_settings, shown, summarise, to_query, validate)
 
 
 def test_names_are_unique_and_indexed():
@@ -73,7 +73,7 @@ def test_bad_values_raise_settings_error_naming_the_setting(name, raw):
         validate(name, raw)
     msg = str(err.value)
     assert msg.startswith(f"{name} must be ")
-    assert msg.endswith(f", got {raw!r}")
+    assert msg.endswith(f", got {shown(raw)}")
 
 
 def test_ints_reject_fractions_and_bools_but_accept_whole_floats_and_text():
@@ -181,3 +181,40 @@ def test_tables_match_the_engine():
     assert set(state.OPTIMIZERS) == set(optim.KINDS)
     assert set(state.PRESETS) == set(data.PRESETS)
     assert BY_NAME["preset"].choices == state.PRESETS + ("points",)
+
+
+# ----- numbers as text: plain decimal and scientific notation only --------------------------
+@pytest.mark.parametrize("text", ["0_5", "0_1", "1_000", "\u0660.\u0661", "\uff10.5", "inf", "nan",
+                                  "0x10", "1e", "e3", "--1", "1.2.3", "", " ", "½", "1,5"])
+def test_settings_refuse_anything_but_plain_numbers(text):
+    with pytest.raises(SettingsError):
+        validate("lr_d", text)
+    changes, problems = from_query(f"lr_d={text}")
+    assert "lr_d" not in changes and len(problems) == 1
+
+
+@pytest.mark.parametrize("text, value", [("0.5", 0.5), (".5", 0.5), ("5.", 5.0), ("+0.5", 0.5),
+                                         ("1e-3", 1e-3), ("1E-3", 1e-3), (" 0.25 ", 0.25)])
+def test_settings_accept_decimal_and_scientific_notation(text, value):
+    assert validate("lr_d", text) == value
+
+
+def test_int_settings_accept_scientific_whole_numbers():
+    assert validate("batch", "1e3") == 1000
+    with pytest.raises(SettingsError):
+        validate("batch", "1_000")
+
+
+def test_a_link_with_thousands_of_bad_pairs_gives_a_short_message():
+    changes, problems = from_query("&".join(f"bad{i}=1" for i in range(25_000)))
+    assert changes == {} and len(problems) == 25_000
+    text = summarise(problems)
+    assert text == "unknown setting 'bad0'; unknown setting 'bad1'; unknown setting 'bad2'; and 24,997 more"
+    assert summarise(problems[:2]) == "unknown setting 'bad0'; unknown setting 'bad1'"
+
+
+def test_messages_quote_long_values_shortened():
+    with pytest.raises(SettingsError) as err:
+        validate("lr_d", "x" * 10_000)
+    assert len(str(err.value)) < 120 and str(err.value).endswith("…'")
+    assert shown("ab") == "'ab'" and len(shown(10 ** 100)) == 40

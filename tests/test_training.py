@@ -41,8 +41,9 @@ from functools import lru_cache
 import numpy as np
 import pytest
 
-from ganlab import data, metrics
-from ganlab.gan import ModelFileError, Trainer
+from ganlab import data, metrics, modelfile
+from ganlab.gan import Trainer
+from ganlab.modelfile import ModelFileError
 from ganlab.state import PRESETS, RECOMMENDED
 
 SEED = 1
@@ -223,7 +224,7 @@ def test_summary_after_generator_divergence_has_no_warnings():
 def test_to_json_of_a_diverged_model_raises(settings):
     t = _diverged(settings)
     with pytest.raises(ModelFileError):
-        t.to_json()
+        modelfile.to_json(t)
 
 
 @pytest.mark.parametrize("settings", [D_BLOWS_UP, G_BLOWS_UP], ids=["least_squares D", "log G"])
@@ -259,7 +260,7 @@ def test_lower_learning_rates_then_reset_trains_on(settings):
         assert t.train(300) == 300
     assert t.diverged is None
     json.dumps(t.summary(), allow_nan=False)
-    Trainer.from_json(t.to_json())
+    modelfile.from_json(modelfile.to_json(t))
 
 
 def test_hint_suggests_adam_only_when_not_using_it():

@@ -14,10 +14,12 @@ import js
 import numpy as np
 from pyodide.ffi import create_proxy
 
-from .. import fields
+from .. import fields, modelfile
 from ..data import DataError
-from ..gan import ModelFileError, Trainer
-from ..state import BY_NAME, RECOMMENDED, SETTINGS, SettingsError, from_query, to_query
+from ..gan import Trainer
+from ..modelfile import ModelFileError
+from ..state import (BY_NAME, RECOMMENDED, SETTINGS, SettingsError, from_query, make_settings,
+                     summarise, to_query)
 from . import overview, paint
 from .loop import SLOW_MOTION, SLOW_STEP_S, Loop
 
@@ -46,7 +48,7 @@ class App:
         self._sync_controls()
         self._read_layers()
         if problems:
-            self.say("Ignored from the link: " + "; ".join(problems))
+            self.say("Ignored from the link: " + summarise(problems))
             self._write_url()       # the address now says what the page really uses
 
     # ----- helpers -----------------------------------------------------------------------
@@ -79,6 +81,38 @@ class App:
         "epoch" (both), "play" (both, animated) or "" (nothing)."""
         el("overview").dataset.phase = phase
 
+    def follow_address(self) -> None:
+        """The address changed (a pasted link, Back, Forward): use the settings it names.
+
+        A link says every setting that differs from the defaults, so the settings
+        become the defaults plus the link's. Bad pairs are ignored and reported; a
+        drawn point set is kept when the link names no data set (points cannot
+        travel in a link).
+        """
+        changes, problems = from_query(js.window.location.hash)
+        if self.trainer.settings["preset"] == "points" and "preset" not in changes:
+            changes["preset"] = "points"
+        if changes.get("preset") == "points" and self.trainer.points is None:
+            problems.append("preset points needs a drawn or imported point set")
+            del changes["preset"]
+        wanted = make_settings(changes)
+        diff = {k: v for k, v in wanted.items() if v != self.trainer.settings[k]}
+        was_reset = bool(diff) and self.trainer.update(diff)
+        self._sync_controls()
+        self._write_url()
+        if diff:
+            what = ", ".join(f"{k} {v}" for k, v in diff.items())
+            text = f"Settings from the address: {what}" + (" (a new model)." if was_reset else ".")
+        else:
+            text = "The address names the settings already in use."
+        if problems:
+            text += " Ignored: " + summarise(problems)
+        if was_reset:
+            self._after_reset(text)
+        else:
+            self.say(text)
+            self.loop.dirty = True
+
     def _write_url(self) -> None:
         """Put the settings in the address (a point set cannot travel in a link)."""
         settings = dict(self.trainer.settings)
@@ -106,6 +140,7 @@ class App:
         self._on(el("save-model"), "click", lambda e: self.save_model())
         self._on(js.document, "keydown", self._key)
         self._on(js.window, "resize", lambda e: setattr(self.loop, "dirty", True))
+        self._on(js.window, "hashchange", lambda e: self.follow_address())
         api = js.Object.new()
         api.snapshot = create_proxy(self.snapshot)
         api.train = create_proxy(self.train)
@@ -265,7 +300,7 @@ class App:
     def save_model(self) -> None:
         """Download the model as JSON (everything needed to continue exactly here)."""
         try:
-            text = self.trainer.to_json()
+            text = modelfile.to_json(self.trainer)
         except ModelFileError as err:
             self.say(f"Not saved: {err}.")
             return
@@ -276,7 +311,7 @@ class App:
     def load_model(self, name: str, text: str) -> None:
         """Replace the model with one loaded from a file; a bad file changes nothing."""
         try:
-            trainer = Trainer.from_json(text)
+            trainer = modelfile.from_json(str(text))
         except ModelFileError as err:
             self.say(f"Model not loaded: {name}: {err}. The current model is unchanged.")
             return

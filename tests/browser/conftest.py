@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 import build  # noqa: E402  (the repo's build.py)
+from pagekit import wait_until  # noqa: E402
 
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -117,6 +118,13 @@ def page(browser, site_url):
     context.close()
 
 
+@pytest.fixture
+def page_log(page) -> PageLog:
+    """What `page` has logged so far (a test that provokes an error on purpose
+    removes that one from the log, so the fixture still fails on any other)."""
+    return _LOGS[id(page)]
+
+
 def _describe(message) -> str:
     where = message.location or {}
     url = where.get("url")
@@ -145,10 +153,8 @@ def open_ready(page, site_url: str, timeout: float = 60000) -> None:
     state = None
     while time.monotonic() < deadline:
         try:
-            page.wait_for_function(
-                "() => ['ready', 'error'].includes(document.body && document.body.dataset.state)",
-                timeout=max(1.0, min(500.0, (deadline - time.monotonic()) * 1000)),
-            )
+            wait_until(page, "() => ['ready', 'error'].includes(document.body && document.body.dataset.state)",
+                       timeout=max(1.0, min(500.0, (deadline - time.monotonic()) * 1000)))
         except PlaywrightTimeoutError:
             if log is not None and (log.console_errors or log.page_errors):
                 break  # it will not get ready: say why now, not after the timeout

@@ -6,11 +6,14 @@
 - `heat_pixels(page)`: the RGBA bytes of the `#heat` canvas.
 - `count_colour(page, canvas_id, rgb, ...)`: pixels of one colour on a canvas.
 
-No fixed sleeps: waits are on page state (`wait_for_function`) or animation frames.
+No fixed sleeps: waits are on page state (`wait_until`) or animation frames.
 """
 from __future__ import annotations
 
 import json
+import time
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 REAL = (27, 120, 55)        # static/paint.js REAL  #1b7837
 FAKE = (118, 42, 131)       # static/paint.js FAKE  #762a83 (also the manifold's colour)
@@ -32,13 +35,28 @@ def redraw(page, frames: int = 2) -> None:
     )
 
 
+def wait_until(page, predicate: str, arg=None, timeout: float = 20000, poll: float = 0.05):
+    """Poll the JS function `predicate` (called with `arg`) until it returns a truthy
+    value, and return that value; PlaywrightTimeoutError after `timeout` ms.
+
+    Playwright's own wait_for_function compiles its predicate with eval inside the
+    page, which the page's Content-Security-Policy forbids; page.evaluate runs
+    through the debugging protocol, which the policy does not cover.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        value = page.evaluate(predicate, arg)
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise PlaywrightTimeoutError(f"not true after {timeout:g} ms: {predicate}")
+        time.sleep(poll)
+
+
 def wait_snapshot(page, condition: str, timeout: float = 20000) -> None:
     """Wait until the JS expression `condition` over `s` (the parsed snapshot) is true."""
-    page.wait_for_function(
-        f"() => {{ const s = JSON.parse(window.ganlab.snapshot()); return {condition}; }}",
-        timeout=timeout,
-        polling=50,
-    )
+    wait_until(page, f"() => {{ const s = JSON.parse(window.ganlab.snapshot()); return {condition}; }}",
+               timeout=timeout)
 
 
 def heat_pixels(page) -> list[int]:

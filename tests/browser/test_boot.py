@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import build
+from pagekit import wait_until
 
 
 @pytest.mark.browser
@@ -166,7 +167,7 @@ def test_a_failed_start_shows_the_error_panel(browser, site_url):
             status=200, content_type="text/x-python", body="this is not Python (\n"))
         pg = context.new_page()
         pg.goto(site_url)
-        pg.wait_for_function("() => document.body.dataset.state !== 'loading'", timeout=60000)
+        wait_until(pg, "() => document.body.dataset.state !== 'loading'", timeout=60000)
         assert pg.evaluate("() => document.body.dataset.state") == "error"
         assert pg.locator("#error-panel").is_visible()
         assert "SyntaxError" in pg.inner_text("#error-text")

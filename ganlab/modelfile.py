@@ -1,0 +1,285 @@
+"""Model files: a trainer saved as JSON text, and loaded back to continue exactly.
+
+A model file holds everything needed to go on where the trainer stopped: the
+settings, both networks' parameters, both optimisers' memory, the random
+generator's state and the sample pools in use, the counters, the history and
+the point set. JSON only (no pickle: loading a file never runs code from it).
+
+Loading checks every field before anything changes, so a broken or hostile file
+gives one `ModelFileError` in plain words and the caller keeps what it had:
+wrong types, numbers out of range, non-finite values, structures nested deeper
+than a model file ever is (MAX_DEPTH; deeper nesting could exhaust the browser's
+stack), integers too long to read, files larger than MAX_BYTES.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import numpy as np
+
+from . import files
+from .data import DataError
+from .gan import METRICS_EVERY, History, Trainer
+from .state import BY_NAME, SettingsError
+
+FORMAT = "ganlab-model"
+VERSION = 1
+MAX_BYTES = 50 * files.MB
+MAX_DEPTH = 32            # a model file nests 5 levels deep; JSON parsers recurse per level
+MAX_COUNT = 2 ** 53       # epochs and steps: exact in a float, and more than anyone trains
+MAX_STRIDE = 2 ** 40
+DIVERGED = ("This model was saved after its training had diverged (so it says): "
+            "press Reset to start a new model from its settings.")
+
+
+class ModelFileError(ValueError):
+    """A model file that cannot be saved or loaded, with the reason in plain words."""
+
+
+# ----- saving ---------------------------------------------------------------------------------
+def to_dict(t: Trainer) -> dict:
+    """Everything needed to continue exactly where trainer `t` is."""
+    return {
+        "format": FORMAT, "version": VERSION,
+        "settings": dict(t.settings),
+        "points": None if t.points is None else t.points.tolist(),
+        "epoch": t.epoch_count, "d_steps": t.d_steps, "g_steps": t.g_steps,
+        "last_d_loss": t.last_d_loss, "last_g_loss": t.last_g_loss,
+        "g_params": t.G.params.tolist(), "d_params": t.D.params.tolist(),
+        "opt_d": t.opt_d.state(), "opt_g": t.opt_g.state(),
+        "rng": t.rng.bit_generator.state,
+        "pools": {"real": t._real.to_dict(), "noise": t._noise.to_dict()},
+        "history": t.history.to_dict(),
+        "diverged": t.diverged,
+    }
+
+
+def to_json(t: Trainer) -> str:
+    """The model as JSON text. ModelFileError for a diverged model (nothing worth keeping)."""
+    if t.diverged:
+        raise ModelFileError("the model has diverged: Reset (or lower the learning rates "
+                             "and Reset) before saving")
+    try:
+        return json.dumps(to_dict(t), allow_nan=False, separators=(",", ":"))
+    except ValueError:
+        raise ModelFileError("the model has diverged (some of its numbers are infinite "
+                             "or NaN): Reset before saving") from None
+
+
+def save(t: Trainer, path: str) -> None:
+    """Write the model to `path`; an existing file is replaced only by a complete new one."""
+    text = to_json(t)               # refuses a diverged model before the file is touched
+    try:
+        files.write_text(path, text)
+    except files.FileProblem as err:
+        raise ModelFileError(str(err)) from None
+
+
+# ----- loading --------------------------------------------------------------------------------
+def load(path: str) -> Trainer:
+    """Read a model file; ModelFileError (naming the file) if it cannot be used."""
+    try:
+        text = files.read_text(path, MAX_BYTES, "a model file")
+    except files.FileProblem as err:
+        raise ModelFileError(str(err)) from None
+    try:
+        return from_json(text)
+    except ModelFileError as err:
+        raise ModelFileError(f"{path}: {err}") from None
+
+
+def from_json(text: str) -> Trainer:
+    """Rebuild a trainer from model-file text; ModelFileError says what is wrong."""
+    if len(text) > MAX_BYTES:
+        raise ModelFileError(f"the file is larger than {MAX_BYTES // files.MB} MB")
+    depth = nesting_depth(text)
+    if depth > MAX_DEPTH:
+        raise ModelFileError(f"not a ganlab model file: it is nested {depth} levels deep "
+                             f"(a model file has at most {MAX_DEPTH})")
+    try:
+        d = json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as err:
+        raise ModelFileError(f"not a ganlab model file: it is not valid JSON "
+                             f"(line {err.lineno}, column {err.colno}: {err.msg.lower()})") from None
+    except RecursionError:
+        raise ModelFileError("not a ganlab model file: it is nested too deeply") from None
+    except ModelFileError:
+        raise
+    except ValueError as err:   # e.g. an integer longer than Python reads (4,300 digits)
+        if "digits" in str(err):
+            raise ModelFileError("not a ganlab model file: it holds a whole number with "
+                                 "more than 4,300 digits") from None
+        raise ModelFileError(f"not a ganlab model file: {err}") from None
+    return from_dict(d)
+
+
+def from_dict(d) -> Trainer:
+    """Rebuild a trainer from a parsed model file, checking every field first."""
+    if not isinstance(d, dict) or d.get("format") != FORMAT:
+        raise ModelFileError(f"not a ganlab model file (expected \"format\": \"{FORMAT}\")")
+    if type(d.get("version")) is not int or d["version"] != VERSION:
+        raise ModelFileError(f"unsupported model file version {_short(d.get('version'))} "
+                             f"(this ganlab reads version {VERSION})")
+    try:
+        settings = d["settings"]
+        if not isinstance(settings, dict):
+            raise ModelFileError("'settings' must be an object")
+        unknown = sorted(str(k) for k in set(settings) - set(BY_NAME))
+        if unknown:
+            raise ModelFileError(f"unknown setting(s) {_clip(', '.join(unknown))}")
+        t = Trainer(settings, d.get("points"))
+        t.G.set_params(_finite(d["g_params"], "g_params"))
+        t.D.set_params(_finite(d["d_params"], "d_params"))
+        for net in ("d", "g"):
+            st = _object(d[f"opt_{net}"], f"opt_{net}")
+            kind = t.settings[f"optimizer_{net}"]
+            if st.get("kind") != kind:
+                raise ModelFileError(f"opt_{net} is for {_short(st.get('kind'))}, but "
+                                     f"optimizer_{net} is {kind!r}")
+            getattr(t, f"opt_{net}").load(st)
+        pools = _object(d["pools"], "pools")
+        for name, pool in (("real", t._real), ("noise", t._noise)):
+            saved = pools[name]
+            if saved is not None:
+                saved = _object(saved, f"pools.{name}")
+                _check_rng(saved.get("state"), f"pools.{name}.state")
+            pool.load(t.rng, saved)
+        t.rng.bit_generator.state = _check_rng(d["rng"], "rng")
+        t.epoch_count, t.d_steps, t.g_steps = (_count(d[k], k) for k in ("epoch", "d_steps", "g_steps"))
+        t.last_d_loss = _opt_float(d["last_d_loss"], "last_d_loss")
+        t.last_g_loss = _opt_float(d["last_g_loss"], "last_g_loss")
+        t.history = _history(d["history"], t.epoch_count)
+        # The reason is ours to word: a file's own text is not shown to the learner.
+        t.diverged = None if d.get("diverged") is None else DIVERGED
+    except ModelFileError:
+        raise
+    except KeyError as err:
+        raise ModelFileError(f"missing field {_short(err.args[0])}") from None
+    except (SettingsError, DataError) as err:
+        raise ModelFileError(str(err)) from None
+    except (TypeError, ValueError, AttributeError, IndexError, OverflowError) as err:
+        raise ModelFileError(f"malformed model file: {_clip(str(err), 200)}") from None
+    return t
+
+
+# ----- checks, one per kind of field -----------------------------------------------------------
+_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKETS = re.compile(r'[^\[\]{}]+')
+
+
+def nesting_depth(text: str) -> int:
+    """How deeply the brackets of JSON text nest ("[[1]]" -> 2), strings ignored.
+
+    Counted without parsing (a parser recurses once per level, and in the browser a
+    few thousand levels exhaust the stack): strip the strings, keep the brackets,
+    and take the running sum of +1 per opening and -1 per closing bracket, in
+    chunks so a 50 MB file needs little memory.
+    """
+    brackets = _NOT_BRACKETS.sub("", _STRINGS.sub("", text)).encode("ascii")
+    deepest, level = 0, 0
+    for start in range(0, len(brackets), 1 << 20):
+        chunk = np.frombuffer(brackets, np.uint8, count=min(1 << 20, len(brackets) - start),
+                              offset=start)
+        steps = np.where((chunk == ord("[")) | (chunk == ord("{")), 1, -1).astype(np.int32)
+        running = np.cumsum(steps, dtype=np.int64) + level
+        deepest = max(deepest, int(running.max()))
+        level = int(running[-1])
+    return deepest
+
+
+def _no_constant(name: str):
+    raise ModelFileError(f"not a ganlab model file: it contains {name}, which is not a "
+                         "number JSON allows")
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    """Text for a message, cut to `limit` characters."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _short(value) -> str:
+    """A value for a message: its repr, cut to 60 characters."""
+    return _clip(repr(value))
+
+
+def _object(v, name: str) -> dict:
+    if not isinstance(v, dict):
+        raise ModelFileError(f"'{name}' must be an object")
+    return v
+
+
+def _finite(values, name: str) -> np.ndarray:
+    if not isinstance(values, list):
+        raise ModelFileError(f"'{name}' must be a list of finite numbers")
+    if any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in values):
+        raise ModelFileError(f"'{name}' must be a list of finite numbers")
+    arr = np.asarray(values, dtype=float)
+    if arr.ndim != 1 or not np.isfinite(arr).all():
+        raise ModelFileError(f"'{name}' must be a list of finite numbers")
+    return arr
+
+
+def _count(v, name: str, hi: int = MAX_COUNT) -> int:
+    if type(v) is not int or not 0 <= v <= hi:
+        raise ModelFileError(f"'{name}' must be a whole number from 0 to {hi:,}")
+    return v
+
+
+def _opt_float(v, name: str):
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        raise ModelFileError(f"'{name}' must be a finite number or null, got {_short(v)}")
+    return float(v)
+
+
+def _check_rng(state, name: str) -> dict:
+    """A PCG64 generator state with every number in its range (NumPy would truncate a
+    float, or fail deep inside on a huge integer)."""
+    ok = (isinstance(state, dict) and state.get("bit_generator") == "PCG64"
+          and isinstance(state.get("state"), dict) and set(state["state"]) == {"state", "inc"}
+          and all(type(state["state"][k]) is int and 0 <= state["state"][k] < 2 ** 128
+                  for k in ("state", "inc"))
+          and state.get("has_uint32") in (0, 1) and type(state.get("has_uint32")) is int
+          and type(state.get("uinteger")) is int and 0 <= state["uinteger"] < 2 ** 32)
+    if not ok:
+        raise ModelFileError(f"'{name}' is not a valid random generator state")
+    return state
+
+
+def _power_of_two(v: int) -> bool:
+    return v > 0 and v & (v - 1) == 0
+
+
+def _history(h, epochs: int) -> History:
+    """The loss and metric series, checked: strides as History makes them (losses
+    every 2^k epochs, metrics every METRICS_EVERY * 2^k), rows [epoch, a, b] with
+    epochs rising, on the stride, and not past the model's epoch."""
+    h = _object(h, "history")
+    stride = _object(h["stride"], "history.stride")
+    out = History()
+    for series, base in (("losses", 1), ("metrics", METRICS_EVERY)):
+        s = _count(stride[series], f"history.stride.{series}", MAX_STRIDE)
+        if s % base or not _power_of_two(s // base):
+            raise ModelFileError(f"'history.stride.{series}' must be {base} times a power of 2")
+        rows = h[series]
+        if not isinstance(rows, list) or len(rows) >= History.CAP:
+            raise ModelFileError(f"'history.{series}' must be a list of fewer than "
+                                 f"{History.CAP} rows")
+        clean, last = [], -1
+        for row in rows:
+            if not isinstance(row, list) or len(row) != 3:
+                raise ModelFileError(f"'history.{series}' rows must be [epoch, value, value]")
+            e = _count(row[0], f"history.{series} epoch", epochs)
+            if e <= last or e % s:
+                raise ModelFileError(f"'history.{series}' epochs must rise, each a multiple "
+                                     f"of its stride {s}")
+            last = e
+            clean.append([e, _opt_float(row[1], f"history.{series}"),
+                          _opt_float(row[2], f"history.{series}")])
+        setattr(out, series, clean)
+        out.stride[series] = s
+    return out
+
