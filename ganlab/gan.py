@@ -192,11 +192,11 @@ class Trainer:
         x[:n, :2] = self._real.take(self.rng, n)
         self.G.forward(self._noise.take(self.rng, n), out=x[n:, :2], augmented=True)
         logits = self.D.forward(x, augmented=True)
-        loss, dl = losses.d_loss(s["loss"], logits, losses.targets(n), want_loss)
+        objective = losses.get(s["loss"])
+        loss, dl = objective.d_loss(logits, losses.targets(n), want_loss)
         self.D.backward(dl)
         self.opt_d.step()
-        if s["loss"] == "wasserstein":
-            np.clip(self.D.params, -s["clip"], s["clip"], out=self.D.params)
+        objective.after_d_step(self.D, s)       # e.g. WGAN's weight clipping
         self.d_steps += 1
         if want_loss:       # the last D step of an epoch: also look for a blow-up
             self.last_d_loss = loss
@@ -215,7 +215,7 @@ class Trainer:
         x = self.D.input_buffer(n)
         self.G.forward(self._noise.take(self.rng, n), out=x[:, :2], augmented=True)
         logits = self.D.forward(x, augmented=True)
-        loss, dl = losses.g_loss(s["loss"], logits, losses.targets(n), want_loss)
+        loss, dl = losses.get(s["loss"]).g_loss(logits, losses.targets(n), want_loss)
         self.G.backward(self.D.input_grad(dl))
         self.opt_g.step()
         self.g_steps += 1

@@ -69,8 +69,8 @@ def test_frame_contents(trained):
     np.testing.assert_array_equal(f.real, t.show_real)
     np.testing.assert_allclose(f.fake, t.generate(t.show_noise), rtol=1e-14)
     np.testing.assert_allclose(f.heat, fields.heatmap(t), rtol=1e-14)
-    np.testing.assert_allclose(f.d_fake, losses.realness("log", t.D.forward(f.fake)).ravel(), rtol=1e-13)
-    np.testing.assert_allclose(f.d_real, losses.realness("log", t.D.forward(f.real)).ravel(), rtol=1e-13)
+    np.testing.assert_allclose(f.d_fake, losses.sigmoid(t.D.forward(f.fake)).ravel(), rtol=1e-13)
+    np.testing.assert_allclose(f.d_real, losses.sigmoid(t.D.forward(f.real)).ravel(), rtol=1e-13)
     assert f.manifold.shape == (fields.MANIFOLD_RES ** 2, 2) and f.shade.shape == (20, 20)
     assert fields.frame(t, with_manifold=False).manifold is None
 
