@@ -170,10 +170,9 @@ class Trainer:
         return data.sample(s["preset"], rng, n, self.points, s["jitter"])
 
     def _optimizer(self, net: str):
-        s = self.settings
+        """A fresh optimiser for `net` ("d" or "g"), configured from the settings."""
         model = self.D if net == "d" else self.G
-        return optim.make(s[f"optimizer_{net}"], model.params, model.grad, lr=s[f"lr_{net}"],
-                          beta1=s["beta1"], beta2=s["beta2"], momentum=s["momentum"])
+        return optim.make(self.settings, net, model.params, model.grad)
 
     # ----- training ----------------------------------------------------------------
     def d_step(self, want_loss: bool = True) -> bool:
@@ -330,9 +329,8 @@ class Trainer:
         for net, opt in (("d", self.opt_d), ("g", self.opt_g)):
             if new[f"optimizer_{net}"] != old[f"optimizer_{net}"]:
                 setattr(self, f"opt_{net}", self._optimizer(net))
-            else:
-                opt.lr = new[f"lr_{net}"]
-                opt.beta1, opt.beta2, opt.momentum = new["beta1"], new["beta2"], new["momentum"]
+            else:               # every hyperparameter the optimiser declares, memory kept
+                opt.configure(new, net)
         return False
 
     def set_points(self, points) -> None:
