@@ -11,7 +11,8 @@ G(z), run D on all 2n rows at once, and move D's parameters down the gradient of
 its loss. One generator step (`g_step`): draw fresh noise, run D(G(z)), and move
 G's parameters down the gradient of the generator loss, back-propagated through
 D into G (D's parameters stay as they are). One `epoch`: k_d D steps then k_g G
-steps.
+steps. The two steps as the equations, without the speed-ups below (and tested
+to give the same numbers): `textbook.d_step` and `textbook.g_step`.
 
 Everything random comes from one `numpy.random.Generator` seeded with the
 `seed` setting, drawn in a fixed order, so the same settings give the same
@@ -177,6 +178,7 @@ class Trainer:
     # ----- training ----------------------------------------------------------------
     def d_step(self, want_loss: bool = True) -> bool:
         """One discriminator update on a fresh batch; G is unchanged. False if diverged.
+        As the equations, real and fake samples apart: `textbook.d_step`.
 
         `want_loss`: also compute the loss value and look for a blow-up (NaN/inf
         loss, exploding weights); an epoch asks for both on its last D step only.
@@ -204,6 +206,7 @@ class Trainer:
 
     def g_step(self, want_loss: bool = True) -> bool:
         """One generator update through the (fixed) discriminator. False if diverged.
+        As the equations: `textbook.g_step`.
 
         `want_loss` as for d_step; an epoch asks for it on its last G step only.
         """

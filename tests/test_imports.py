@@ -34,7 +34,8 @@ def imported_roots(path: Path) -> set[str]:
 def test_the_engine_modules_are_all_checked():
     names = {p.name for p in ENGINE_FILES}
     assert {"nn.py", "losses.py", "optim.py", "data.py", "noise.py", "metrics.py", "state.py",
-            "gan.py", "fields.py", "gradcheck.py", "cli.py", "bench.py", "__init__.py"} <= names
+            "gan.py", "fields.py", "gradcheck.py", "cli.py", "bench.py", "textbook.py",
+            "registry.py", "__init__.py"} <= names
     assert not any("ui" in p.relative_to(PACKAGE).parts[:-1] for p in ENGINE_FILES)
 
 
@@ -52,6 +53,7 @@ def test_the_checker_sees_imports(tmp_path):
 
 
 @pytest.mark.parametrize("module", ["nn", "losses", "optim", "data", "noise", "metrics", "state",
-                                    "gan", "fields", "gradcheck", "cli", "bench"])
+                                    "gan", "fields", "gradcheck", "cli", "bench", "textbook",
+                                    "registry"])
 def test_engine_modules_import_under_cpython(module):
     __import__(f"ganlab.{module}")
