@@ -38,7 +38,7 @@ OPTIMIZER_CHOICES = Registry("optimiser", [
 NOISE_CHOICES = Registry("noise", [Choice("gaussian", "gaussian"), Choice("uniform", "uniform")])
 
 # The names alone, as tuples (the built-in losses: `losses.REGISTRY` may gain more).
-PRESETS = PRESET_CHOICES.names()[:-1]       # without "points", which is not a shape
+PRESETS = tuple(name for name in PRESET_CHOICES if name != "points")   # the shapes
 ACTIVATIONS = ACTIVATION_CHOICES.names()
 LOSSES = losses.REGISTRY.names()
 OPTIMIZERS = OPTIMIZER_CHOICES.names()
@@ -129,7 +129,8 @@ SETTINGS: tuple[Setting, ...] = (
     *_net("g", "generator"),
     *_net("d", "discriminator"),
     Setting("loss", str, "log", "Loss",
-            "The objective D and G minimise; each choice's own help gives its formulas.",
+            "The objective D and G minimise (the page shows each one's formulas as its "
+            "tooltip).",
             "training", choices=losses.REGISTRY),
     Setting("clip", float, 0.05, "Weight clip (WGAN)",
             "Wasserstein only: each discriminator weight is clipped to [-clip, clip] after "
