@@ -24,6 +24,7 @@ Standard library only; importable (`import build; build.build()`).
 from __future__ import annotations
 
 import argparse
+import ast
 import functools
 import hashlib
 import html
@@ -197,8 +198,6 @@ def ensure_node_modules() -> dict[str, str]:
 # --- config and page ----------------------------------------------------------------
 
 
-# Modules only the command line uses: each shipped file is one more fetch at start-up.
-COMMAND_LINE_ONLY = {"__main__.py", "cli.py", "bench.py", "benchpage.py", "gradcheck.py"}
 CONTROLS_MARKER = "<!-- ganlab:controls -->"
 
 
@@ -212,15 +211,75 @@ def controls_html() -> str:
     return make()
 
 
+# --- which ganlab modules ship ------------------------------------------------------------
+
+
+def _module_file(parts: list[str]) -> Path | None:
+    """The source of module `parts` (["ganlab", "ui", "app"]) under ROOT, if there is one."""
+    base = ROOT.joinpath(*parts)
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+def imported_modules(path: Path) -> set[Path]:
+    """The ganlab modules that the source file `path` imports, anywhere in it (also
+    inside functions), relative imports included."""
+    package = list(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        bases = []
+        if isinstance(node, ast.Import):
+            bases = [(alias.name.split("."), []) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package[:len(package) - node.level + 1] if node.level else []
+            base = base + (node.module.split(".") if node.module else [])
+            bases = [(base, [alias.name for alias in node.names])]
+        for base, names in bases:
+            if base[:1] != ["ganlab"]:
+                continue
+            # `from .pkg import name`: name may be a module of pkg, or a name in it.
+            for parts in [base] + [base + [name] for name in names]:
+                module = _module_file(parts)
+                if module is not None and module != path:
+                    found.add(module)
+    return found
+
+
+def command_line_only(pkg: Path) -> set[Path]:
+    """The command line's own modules: __main__.py, and every module that only they
+    import (cli.py, bench.py, gradcheck.py, ...). Derived from the imports, so a new
+    command-line module needs no list here; each shipped file is one more fetch at
+    start-up, so these stay out of the page."""
+    modules = [p for p in pkg.rglob("*.py") if "__pycache__" not in p.parts]
+    importers: dict[Path, set[Path]] = {m: set() for m in modules}
+    for m in modules:
+        for dep in imported_modules(m):
+            importers.setdefault(dep, set()).add(m)
+    only = {pkg / "__main__.py"}
+    grew = True
+    while grew:
+        grew = False
+        for m in modules:
+            # (a package's __init__ runs for any module in it: it always ships)
+            if m not in only and m.name != "__init__.py" and importers[m] and importers[m] <= only:
+                only.add(m)
+                grew = True
+    return only
+
+
 def ganlab_sources() -> list[str]:
-    """Repo-relative paths of the ganlab/ sources that ship to the browser."""
+    """Repo-relative paths of the ganlab/ sources that ship to the browser: every
+    module of the package except the command line's (see command_line_only)."""
     pkg = ROOT / "ganlab"
     if not (pkg / "__init__.py").is_file():
         raise BuildError(f"{pkg}/__init__.py is missing: nothing to ship")
+    skip = command_line_only(pkg)
     return sorted(
         p.relative_to(ROOT).as_posix()
         for p in pkg.rglob("*.py")
-        if "__pycache__" not in p.parts and p.name not in COMMAND_LINE_ONLY
+        if "__pycache__" not in p.parts and p not in skip
     )
 
 

@@ -1,6 +1,8 @@
 """What the views show, as plain arrays: nothing here draws, so all of it is testable.
 
-- `heatmap`: the discriminator's verdict D(x) on a res x res grid over the square.
+- `heatmap`: the discriminator's verdict D(x) on a res x res grid over the square,
+  as the loss shows it (`Loss.realness`: a probability for the log losses; a
+  Wasserstein critic's score relative to its mean and spread over the grid).
 - the displayed samples: fixed real points and G(z) for a fixed noise batch (fixed
   so the fakes move smoothly from frame to frame), each with D's verdict on it.
 - `arrows`: for each displayed fake x, -dL_G/dx, the direction in which the
@@ -48,32 +50,24 @@ def grid_points(res: int) -> np.ndarray:
     return pts
 
 
-def _display(loss: str, logits: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    """D's verdict in [0, 1]. A Wasserstein critic's score has no fixed scale or
-    offset, so it is shown relative to its spread over `reference` (the grid)."""
-    if loss == "wasserstein":
-        centre, spread = reference.mean(), reference.std() + 1e-12
-        return losses.realness("log", 2.0 * (logits - centre) / spread)
-    return losses.realness(loss, logits)
-
-
 def heatmap(trainer, res: int = HEAT_RES) -> np.ndarray:
     """D(x) on a res x res grid, shape (res, res), row 0 at the top."""
     logits = trainer.D.forward(grid_points(res))
-    return _display(trainer.settings["loss"], logits, logits).reshape(res, res)
+    return losses.get(trainer.settings["loss"]).realness(logits, logits).reshape(res, res)
 
 
 def frame(trainer, res: int = HEAT_RES, with_manifold: bool = True) -> Frame:
     """Everything the main view shows, from one D pass over grid, reals and fakes."""
-    loss = trainer.settings["loss"]
+    loss = losses.get(trainer.settings["loss"])
     fake = trainer.G.forward(trainer.show_noise)
     real = trainer.show_real
     g, n, m = res * res, len(real), len(fake)
     logits = trainer.D.forward(np.concatenate((grid_points(res), real, fake)))
-    verdict = _display(loss, logits, logits[:g]).ravel()
+    # What the loss shows as D(x), relative to the grid for a score without a scale.
+    verdict = loss.realness(logits, reference=logits[:g]).ravel()
     # The generator loss of each fake on its own (the batch mean's gradient times m),
     # back through D to the point: the pull G's update puts on that point.
-    _, dl = losses.g_loss(loss, logits[g + n:], losses.targets(m))
+    _, dl = loss.g_loss(logits[g + n:], losses.targets(m))
     arrows = trainer.D.input_grad(dl, rows=slice(g + n, None))
     arrows *= -m
     out = Frame(heat=verdict[:g].reshape(res, res), real=real, fake=fake,

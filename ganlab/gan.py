@@ -11,7 +11,8 @@ G(z), run D on all 2n rows at once, and move D's parameters down the gradient of
 its loss. One generator step (`g_step`): draw fresh noise, run D(G(z)), and move
 G's parameters down the gradient of the generator loss, back-propagated through
 D into G (D's parameters stay as they are). One `epoch`: k_d D steps then k_g G
-steps.
+steps. The two steps as the equations, without the speed-ups below (and tested
+to give the same numbers): `textbook.d_step` and `textbook.g_step`.
 
 Everything random comes from one `numpy.random.Generator` seeded with the
 `seed` setting, drawn in a fixed order, so the same settings give the same
@@ -154,14 +155,14 @@ class Trainer:
         return data.sample(s["preset"], rng, n, self.points, s["jitter"])
 
     def _optimizer(self, net: str):
-        s = self.settings
+        """A fresh optimiser for `net` ("d" or "g"), configured from the settings."""
         model = self.D if net == "d" else self.G
-        return optim.make(s[f"optimizer_{net}"], model.params, model.grad, lr=s[f"lr_{net}"],
-                          beta1=s["beta1"], beta2=s["beta2"], momentum=s["momentum"])
+        return optim.make(self.settings, net, model.params, model.grad)
 
     # ----- training ----------------------------------------------------------------
     def d_step(self, want_loss: bool = True) -> bool:
         """One discriminator update on a fresh batch; G is unchanged. False if diverged.
+        As the equations, real and fake samples apart: `textbook.d_step`.
 
         `want_loss`: also compute the loss value and look for a blow-up (NaN/inf
         loss, exploding weights); an epoch asks for both on its last D step only.
@@ -176,11 +177,11 @@ class Trainer:
         x[:n, :2] = self._real.take(self.rng, n)
         self.G.forward(self._noise.take(self.rng, n), out=x[n:, :2], augmented=True)
         logits = self.D.forward(x, augmented=True)
-        loss, dl = losses.d_loss(s["loss"], logits, losses.targets(n), want_loss)
+        objective = losses.get(s["loss"])
+        loss, dl = objective.d_loss(logits, losses.targets(n), want_loss)
         self.D.backward(dl)
         self.opt_d.step()
-        if s["loss"] == "wasserstein":
-            np.clip(self.D.params, -s["clip"], s["clip"], out=self.D.params)
+        objective.after_d_step(self.D, s)       # e.g. WGAN's weight clipping
         self.d_steps += 1
         if want_loss:       # the last D step of an epoch: also look for a blow-up
             self.last_d_loss = loss
@@ -189,6 +190,7 @@ class Trainer:
 
     def g_step(self, want_loss: bool = True) -> bool:
         """One generator update through the (fixed) discriminator. False if diverged.
+        As the equations: `textbook.g_step`.
 
         `want_loss` as for d_step; an epoch asks for it on its last G step only.
         """
@@ -199,7 +201,7 @@ class Trainer:
         x = self.D.input_buffer(n)
         self.G.forward(self._noise.take(self.rng, n), out=x[:, :2], augmented=True)
         logits = self.D.forward(x, augmented=True)
-        loss, dl = losses.g_loss(s["loss"], logits, losses.targets(n), want_loss)
+        loss, dl = losses.get(s["loss"]).g_loss(logits, losses.targets(n), want_loss)
         self.G.backward(self.D.input_grad(dl))
         self.opt_g.step()
         self.g_steps += 1
@@ -314,9 +316,8 @@ class Trainer:
         for net, opt in (("d", self.opt_d), ("g", self.opt_g)):
             if new[f"optimizer_{net}"] != old[f"optimizer_{net}"]:
                 setattr(self, f"opt_{net}", self._optimizer(net))
-            else:
-                opt.lr = new[f"lr_{net}"]
-                opt.beta1, opt.beta2, opt.momentum = new["beta1"], new["beta2"], new["momentum"]
+            else:               # every hyperparameter the optimiser declares, memory kept
+                opt.configure(new, net)
         return False
 
     def set_points(self, points) -> None:

@@ -14,7 +14,7 @@ import numpy as np
 
 from . import losses
 from .nn import MLP, activate, activation_grad
-from .state import ACTIVATIONS, LOSSES
+from .state import ACTIVATIONS
 
 H = 1e-6
 TOLERANCE = 1e-6
@@ -59,13 +59,13 @@ def check_activation(name: str, rng) -> float:
 
 def check_loss(name: str, rng, n: int = 6) -> tuple[float, float]:
     """(D loss, G loss) relative errors with respect to the logits."""
-    t = losses.Targets(n)
+    loss, t = losses.get(name), losses.Targets(n)
     l2 = _away_from_kinks(rng, (2 * n, 1), kinks=(0.0, 1.0, -1.0))
-    _, gd = losses.d_loss(name, l2, t)
-    ed = rel_error(gd, numeric_grad(lambda: losses.d_loss(name, l2, t, True)[0], l2))
+    _, gd = loss.d_loss(l2, t)
+    ed = rel_error(gd, numeric_grad(lambda: loss.d_loss(l2, t, True)[0], l2))
     l1 = _away_from_kinks(rng, (n, 1), kinks=(0.0, 1.0, -1.0))
-    _, gg = losses.g_loss(name, l1, t)
-    eg = rel_error(gg, numeric_grad(lambda: losses.g_loss(name, l1, t, True)[0], l1))
+    _, gg = loss.g_loss(l1, t)
+    eg = rel_error(gg, numeric_grad(lambda: loss.g_loss(l1, t, True)[0], l1))
     return ed, eg
 
 
@@ -86,8 +86,9 @@ def check_network(activation: str, rng, sizes=(3, 6, 5, 2)) -> tuple[float, floa
     return ep, max(ex, ex2)
 
 
-def check_gan(loss: str, rng, n: int = 5) -> tuple[float, float]:
+def check_gan(name: str, rng, n: int = 5) -> tuple[float, float]:
     """End to end: D's loss w.r.t. D's parameters, and G's loss through D w.r.t. G's."""
+    loss = losses.get(name)
     G = MLP([2, 6, 2], "tanh", rng, out_bias=0.5)
     D = MLP([2, 7, 1], "tanh", rng, centre=0.5)
     t = losses.Targets(n)
@@ -95,15 +96,15 @@ def check_gan(loss: str, rng, n: int = 5) -> tuple[float, float]:
     real = rng.random((n, 2))
 
     def fd():
-        return losses.d_loss(loss, D.forward(np.concatenate((real, G.forward(z)))), t, True)[0]
+        return loss.d_loss(D.forward(np.concatenate((real, G.forward(z)))), t, True)[0]
 
     def fg():
-        return losses.g_loss(loss, D.forward(G.forward(z)), t, True)[0]
+        return loss.g_loss(D.forward(G.forward(z)), t, True)[0]
 
-    _, dl = losses.d_loss(loss, D.forward(np.concatenate((real, G.forward(z)))), t)
+    _, dl = loss.d_loss(D.forward(np.concatenate((real, G.forward(z)))), t)
     D.backward(dl)
     ed = rel_error(D.grad, numeric_grad(fd, D.params))
-    _, gl = losses.g_loss(loss, D.forward(G.forward(z)), t)
+    _, gl = loss.g_loss(D.forward(G.forward(z)), t)
     G.backward(D.input_grad(gl))
     eg = rel_error(G.grad, numeric_grad(fg, G.params))
     return ed, eg
@@ -115,10 +116,10 @@ def run(seed: int = 0) -> dict[str, float]:
     out = {}
     for name in ACTIVATIONS:
         out[f"activation {name}"] = check_activation(name, rng)
-    for name in LOSSES:
+    for name in losses.REGISTRY:
         out[f"loss {name}: discriminator"], out[f"loss {name}: generator"] = check_loss(name, rng)
     for name in ACTIVATIONS:
         out[f"network {name}: parameters"], out[f"network {name}: input"] = check_network(name, rng)
-    for name in LOSSES:
+    for name in losses.REGISTRY:
         out[f"gan {name}: discriminator step"], out[f"gan {name}: generator step"] = check_gan(name, rng)
     return out

@@ -13,7 +13,8 @@ written into preallocated buffers, plus its activation.
 
 Contract (as in numpy-ml): `forward` caches what `backward` needs; `backward`
 takes dL/d(output), fills `grad` with dL/d(params) and, if asked, returns
-dL/d(input).
+dL/d(input). The same forward and backward passes written as the equations
+(Z = A @ W + b, dW = A.T @ dZ, ...), without the speed-ups: `textbook.py`.
 
 Initialisation: weights ~ N(0, s^2) with He scaling s = sqrt(2 / fan_in) in front
 of ReLU-like activations (they zero half their input, so the variance is doubled

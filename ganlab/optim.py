@@ -4,6 +4,12 @@ Because a network keeps all its parameters in one array, each update below is a
 few vectorised NumPy calls whatever the number of layers. Hyperparameters
 (`lr`, `beta1`, ...) are plain attributes read at every step, so changing them
 takes effect at the next step without losing the optimiser's memory.
+
+Each class declares its `hyperparameters`: the attributes it reads and the
+setting each comes from ("{net}" stands for d or g: `lr` is `lr_d` for the
+discriminator). `make` and `configure` read them from a settings dict through
+that declaration alone, so a new hyperparameter is one entry there plus its
+setting in `state.SETTINGS`. The same updates, one line each: `textbook.py`.
 """
 from __future__ import annotations
 
@@ -18,9 +24,16 @@ class SGD:
     """Plain gradient descent: p <- p - lr * g."""
 
     kind = "sgd"
+    hyperparameters = {"lr": "lr_{net}"}     # attribute -> the setting it is read from
 
-    def __init__(self, params: np.ndarray, grad: np.ndarray, lr: float, **_):
+    def __init__(self, params: np.ndarray, grad: np.ndarray, lr: float):
         self.params, self.grad, self.lr = params, grad, lr
+
+    def configure(self, settings: dict, net: str) -> None:
+        """Read the hyperparameters of network `net` ("d" or "g") from `settings`.
+        They apply from the next step on; the optimiser's memory is kept."""
+        for attr, value in read(type(self), settings, net).items():
+            setattr(self, attr, value)
 
     def step(self) -> None:
         self.params -= self.lr * self.grad
@@ -36,8 +49,9 @@ class Momentum(SGD):
     """Heavy-ball momentum: v <- mu * v + g;  p <- p - lr * v."""
 
     kind = "momentum"
+    hyperparameters = {**SGD.hyperparameters, "momentum": "momentum"}
 
-    def __init__(self, params, grad, lr, momentum=0.9, **_):
+    def __init__(self, params, grad, lr, momentum=0.9):
         super().__init__(params, grad, lr)
         self.momentum = momentum
         self.v = np.zeros_like(params)
@@ -62,9 +76,10 @@ class Adam(SGD):
     """
 
     kind = "adam"
+    hyperparameters = {**SGD.hyperparameters, "beta1": "beta1", "beta2": "beta2"}
     eps = 1e-8
 
-    def __init__(self, params, grad, lr, beta1=0.9, beta2=0.999, **_):
+    def __init__(self, params, grad, lr, beta1=0.9, beta2=0.999):
         super().__init__(params, grad, lr)
         self.beta1, self.beta2 = beta1, beta2
         self.m = np.zeros_like(params)
@@ -107,10 +122,18 @@ KINDS = {cls.kind: cls for cls in (SGD, Momentum, Adam)}
 assert set(KINDS) == set(OPTIMIZERS)
 
 
-def make(kind: str, params: np.ndarray, grad: np.ndarray, *, lr: float, beta1: float,
-         beta2: float, momentum: float):
-    """A new optimiser of `kind` over (params, grad), with empty memory."""
-    return KINDS[kind](params, grad, lr, beta1=beta1, beta2=beta2, momentum=momentum)
+def read(cls, settings: dict, net: str) -> dict:
+    """The hyperparameters optimiser class `cls` uses, read from `settings` for `net`."""
+    return {attr: settings[setting.format(net=net)]
+            for attr, setting in cls.hyperparameters.items()}
+
+
+def make(settings: dict, net: str, params: np.ndarray, grad: np.ndarray):
+    """A new optimiser for network `net` ("d" or "g") over (params, grad), with empty
+    memory: of the kind settings["optimizer_" + net], its hyperparameters read from
+    `settings` as its class declares."""
+    cls = KINDS[settings[f"optimizer_{net}"]]
+    return cls(params, grad, **read(cls, settings, net))
 
 
 def _vector(state: dict, key: str, size: int) -> np.ndarray:

@@ -1,8 +1,12 @@
 """The settings table: every setting of a run, described exactly once.
 
-Each `Setting` says its name, type, default, limits and help text. The page's
-controls, the URL hash, the command-line flags and the model file are all
-generated from `SETTINGS`, so a new setting needs one line here and nothing else.
+Each `Setting` says its name, type, default, label (the page's words for it),
+help text and limits; a text setting's choices are a `Registry` of named entries
+with their own labels and help (the losses' registry lives in `losses`, with the
+losses). The page's controls, the URL hash, the command-line flags and the model
+file are all generated from `SETTINGS`, so a new setting needs one line here and
+nothing else (an optimiser's hyperparameter: also its name in that optimiser's
+`hyperparameters`, see `optim`).
 
 Defaults are GAN Lab's on load: the two-gaussians data set, generator and
 discriminator with 1 hidden layer of 8 ReLU units, plain SGD with learning rates
@@ -15,14 +19,31 @@ import math
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
+from . import losses
+from .registry import Choice, Registry
 from .textnum import number
 
-PRESETS = ("gaussians", "line", "ring", "disjoint", "spiral", "eight_gaussians",
-           "grid", "moons")
-ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid", "linear")
-LOSSES = ("log", "minimax", "least_squares", "hinge", "wasserstein")
-OPTIMIZERS = ("sgd", "momentum", "adam")
-NOISES = ("gaussian", "uniform")
+PRESET_CHOICES = Registry("preset", [
+    Choice("gaussians", "gaussians"), Choice("line", "line"), Choice("ring", "ring"),
+    Choice("disjoint", "disjoint"), Choice("spiral", "spiral"),
+    Choice("eight_gaussians", "eight gaussians"), Choice("grid", "grid"),
+    Choice("moons", "moons"), Choice("points", "your points (draw or import)"),
+])
+ACTIVATION_CHOICES = Registry("activation", [
+    Choice("relu", "ReLU"), Choice("leaky_relu", "leaky ReLU"), Choice("tanh", "tanh"),
+    Choice("sigmoid", "sigmoid"), Choice("linear", "linear"),
+])
+OPTIMIZER_CHOICES = Registry("optimiser", [
+    Choice("sgd", "SGD"), Choice("momentum", "momentum"), Choice("adam", "Adam"),
+])
+NOISE_CHOICES = Registry("noise", [Choice("gaussian", "gaussian"), Choice("uniform", "uniform")])
+
+# The names alone, as tuples (the built-in losses: `losses.REGISTRY` may gain more).
+PRESETS = tuple(name for name in PRESET_CHOICES if name != "points")   # the shapes
+ACTIVATIONS = ACTIVATION_CHOICES.names()
+LOSSES = losses.REGISTRY.names()
+OPTIMIZERS = OPTIMIZER_CHOICES.names()
+NOISES = NOISE_CHOICES.names()
 
 
 class SettingsError(ValueError):
@@ -34,11 +55,12 @@ class Setting:
     name: str
     kind: type              # int, float or str
     default: object
+    label: str              # the page's label for its control
     help: str
     group: str              # where the page puts its control
     lo: float | None = None
     hi: float | None = None
-    choices: tuple = ()
+    choices: Registry | None = None   # a text setting's values (read live), with their labels
     resets: bool = False    # True: changing it needs a new model (reset)
     log: bool = False       # a float best moved on a log scale (learning rates)
 
@@ -48,11 +70,15 @@ class Setting:
         return "--" + self.name.replace("_", "-")
 
     def describe_limits(self) -> str:
-        if self.choices:
+        if self.kind is str:
             return "one of " + ", ".join(self.choices)
         if self.kind is int:
             return f"a whole number between {int(self.lo)} and {int(self.hi)}"
         return f"a number between {self.lo:g} and {self.hi:g}"
+
+    def choice_label(self, value: str) -> str:
+        """The page's words for one of a text setting's values."""
+        return self.choices[value].label
 
     def validate(self, raw):
         """Return `raw` as this setting's type, or raise SettingsError saying why."""
@@ -79,57 +105,60 @@ class Setting:
 
 def _net(net: str, title: str) -> list[Setting]:
     return [
-        Setting(f"{net}_layers", int, 1, f"Hidden layers in the {title}.", title,
+        Setting(f"{net}_layers", int, 1, "Layers", f"Hidden layers in the {title}.", title,
                 0, 6, resets=True),
-        Setting(f"{net}_units", int, 8, f"Units in each hidden layer of the {title}.",
+        Setting(f"{net}_units", int, 8, "Units", f"Units in each hidden layer of the {title}.",
                 title, 1, 128, resets=True),
-        Setting(f"{net}_activation", str, "relu",
+        Setting(f"{net}_activation", str, "relu", "Activation",
                 f"Activation of the {title}'s hidden layers.", title,
-                choices=ACTIVATIONS, resets=True),
+                choices=ACTIVATION_CHOICES, resets=True),
     ]
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("preset", str, "gaussians",
+    Setting("preset", str, "gaussians", "Data set",
             "Training data: a preset shape, or 'points' for a drawn or imported point set.",
-            "data", choices=PRESETS + ("points",), resets=True),
-    Setting("jitter", float, 0.02,
+            "data", choices=PRESET_CHOICES, resets=True),
+    Setting("jitter", float, 0.02, "Point jitter",
             "Standard deviation of the Gaussian jitter added to each sampled point of a point set.",
             "data", 0.0, 0.2, resets=True),
-    Setting("noise_dim", int, 2, "Dimension of the generator's input noise.", "data",
-            1, 8, resets=True),
-    Setting("noise", str, "gaussian",
+    Setting("noise_dim", int, 2, "Noise dimension", "Dimension of the generator's input noise.",
+            "data", 1, 8, resets=True),
+    Setting("noise", str, "gaussian", "Noise type",
             "Noise distribution: standard Gaussian, or uniform on [-1, 1].", "data",
-            choices=NOISES, resets=True),
+            choices=NOISE_CHOICES, resets=True),
     *_net("g", "generator"),
     *_net("d", "discriminator"),
-    Setting("loss", str, "log",
-            "Objective: log loss (non-saturating G), minimax (saturating G), least squares, "
-            "hinge, or Wasserstein with weight clipping.", "training", choices=LOSSES),
-    Setting("clip", float, 0.05,
+    Setting("loss", str, "log", "Loss",
+            "The objective D and G minimise (the page shows each one's formulas as its "
+            "tooltip).",
+            "training", choices=losses.REGISTRY),
+    Setting("clip", float, 0.05, "Weight clip (WGAN)",
             "Wasserstein only: each discriminator weight is clipped to [-clip, clip] after "
             "every discriminator step.", "training", 1e-4, 10.0, log=True),
-    Setting("optimizer_d", str, "sgd", "Optimiser of the discriminator.", "training",
-            choices=OPTIMIZERS),
-    Setting("optimizer_g", str, "sgd", "Optimiser of the generator.", "training",
-            choices=OPTIMIZERS),
-    Setting("lr_d", float, 0.1, "Learning rate of the discriminator.", "training",
-            1e-5, 10.0, log=True),
-    Setting("lr_g", float, 0.03, "Learning rate of the generator.", "training",
-            1e-5, 10.0, log=True),
-    Setting("beta1", float, 0.9,
+    Setting("optimizer_d", str, "sgd", "D optimiser", "Optimiser of the discriminator.",
+            "training", choices=OPTIMIZER_CHOICES),
+    Setting("optimizer_g", str, "sgd", "G optimiser", "Optimiser of the generator.",
+            "training", choices=OPTIMIZER_CHOICES),
+    Setting("lr_d", float, 0.1, "D learning rate", "Learning rate of the discriminator.",
+            "training", 1e-5, 10.0, log=True),
+    Setting("lr_g", float, 0.03, "G learning rate", "Learning rate of the generator.",
+            "training", 1e-5, 10.0, log=True),
+    Setting("beta1", float, 0.9, "Adam β1",
             "Adam's beta1: how much of the previous gradient direction each step keeps "
             "(GAN Lab: 0.9; DCGAN recipes: 0.5).", "training", 0.0, 0.999),
-    Setting("beta2", float, 0.999,
+    Setting("beta2", float, 0.999, "Adam β2",
             "Adam's beta2: how slowly its per-parameter step size adapts.", "training",
             0.0, 0.9999),
-    Setting("momentum", float, 0.9, "Momentum coefficient of the 'momentum' optimiser.",
-            "training", 0.0, 0.999),
-    Setting("k_d", int, 2, "Discriminator steps per epoch.", "training", 0, 20),
-    Setting("k_g", int, 1, "Generator steps per epoch.", "training", 0, 20),
-    Setting("batch", int, 150, "Samples per batch (real and fake each).", "training",
-            1, 2000),
-    Setting("seed", int, 1, "Random seed: the same seed and settings give the same run.",
+    Setting("momentum", float, 0.9, "Momentum",
+            "Momentum coefficient of the 'momentum' optimiser.", "training", 0.0, 0.999),
+    Setting("k_d", int, 2, "D steps per epoch (k_D)", "Discriminator steps per epoch.",
+            "training", 0, 20),
+    Setting("k_g", int, 1, "G steps per epoch (k_G)", "Generator steps per epoch.",
+            "training", 0, 20),
+    Setting("batch", int, 150, "Batch size", "Samples per batch (real and fake each).",
+            "training", 1, 2000),
+    Setting("seed", int, 1, "Seed", "Random seed: the same seed and settings give the same run.",
             "training", 0, 2**32 - 1, resets=True),
 )
 

@@ -69,10 +69,59 @@ def test_frame_contents(trained):
     np.testing.assert_array_equal(f.real, t.show_real)
     np.testing.assert_allclose(f.fake, t.generate(t.show_noise), rtol=1e-14)
     np.testing.assert_allclose(f.heat, fields.heatmap(t), rtol=1e-14)
-    np.testing.assert_allclose(f.d_fake, losses.realness("log", t.D.forward(f.fake)).ravel(), rtol=1e-13)
-    np.testing.assert_allclose(f.d_real, losses.realness("log", t.D.forward(f.real)).ravel(), rtol=1e-13)
+    np.testing.assert_allclose(f.d_fake, losses.sigmoid(t.D.forward(f.fake)).ravel(), rtol=1e-13)
+    np.testing.assert_allclose(f.d_real, losses.sigmoid(t.D.forward(f.real)).ravel(), rtol=1e-13)
     assert f.manifold.shape == (fields.MANIFOLD_RES ** 2, 2) and f.shade.shape == (20, 20)
     assert fields.frame(t, with_manifold=False).manifold is None
+
+
+def _sigmoid(l):
+    return 1.0 / (1.0 + np.exp(-l))
+
+
+def test_wasserstein_heatmap_is_normalised_over_the_grid():
+    """A critic's score has no scale: the view shows sigmoid(2 (l - mean) / std) over the
+    grid, so even a tiny (clipped) critic spans the colours, and scale and offset do not
+    matter."""
+    t = Trainer({"loss": "wasserstein"})
+    _d_of_one_coordinate(t, axis=0, k=0.01)        # logit 0.01 (x - 0.5): |l| <= 0.005
+    h = fields.heatmap(t)
+    l = t.D.forward(fields.grid_points(fields.HEAT_RES)).ravel()
+    np.testing.assert_allclose(h.ravel(), _sigmoid(2 * (l - l.mean()) / l.std()), rtol=1e-8)
+    # x's grid values have mean 0.5 and std 0.2887: z runs from -1.70 to 1.70.
+    assert h.min() == pytest.approx(_sigmoid(-2 * 1.7030), abs=1e-3) and h.min() < 0.04
+    assert h.max() == pytest.approx(_sigmoid(2 * 1.7030), abs=1e-3) and h.max() > 0.96
+    assert h.mean() == pytest.approx(0.5, abs=1e-12)
+    _d_of_one_coordinate(t, axis=0, k=40.0)        # 4000 times stronger, same verdict
+    t.D.b[-1][0] += 3.0                            # and shifted
+    np.testing.assert_allclose(fields.heatmap(t), h, rtol=1e-8)
+    np.testing.assert_allclose(fields.frame(t).heat, h, rtol=1e-8)
+
+
+# What the predictions layer colours each sample by: D(x) as each loss shows it.
+REALNESS = {
+    "log": lambda l, grid: _sigmoid(l),
+    "minimax": lambda l, grid: _sigmoid(l),
+    "least_squares": lambda l, grid: np.clip(l, 0.0, 1.0),
+    "hinge": lambda l, grid: _sigmoid(l),
+    # (+ 1e-12: a constant critic shows 0.5 everywhere instead of NaN)
+    "wasserstein": lambda l, grid: _sigmoid(2 * (l - grid.mean()) / (grid.std() + 1e-12)),
+}
+
+
+@pytest.mark.parametrize("loss", LOSSES)
+def test_prediction_colours_are_the_realness_of_ds_logits_at_the_samples(loss):
+    t = Trainer({"loss": loss, "lr_d": 0.5})
+    t.train(20)
+    f = fields.frame(t, with_manifold=False)
+    grid = t.D.forward(fields.grid_points(fields.HEAT_RES)).ravel()
+    shown = REALNESS[loss]
+    np.testing.assert_allclose(f.heat.ravel(), shown(grid, grid), rtol=1e-12, atol=1e-15)
+    for points, verdict in ((f.real, f.d_real), (f.fake, f.d_fake)):
+        l = t.D.forward(points).ravel()
+        np.testing.assert_allclose(verdict, shown(l, grid), rtol=1e-12, atol=1e-15)
+    # The verdicts differ from sample to sample (so a colour per sample says something).
+    assert np.ptp(f.d_real) > 0.01 and np.ptp(f.d_fake) > 0.001
 
 
 def _softplus(v):

@@ -315,6 +315,44 @@ def test_training_settings_apply_without_reset(changes):
     assert t.train(3) == 3
 
 
+def _expected_step(t: Trainer, net: str, before: np.ndarray, memory: dict) -> np.ndarray:
+    """The parameters after one step of t's optimiser for `net` as the *current settings*
+    say, from the parameters and optimiser memory just before it (the formulas of optim)."""
+    s, grad = t.settings, (t.D if net == "d" else t.G).grad
+    kind, lr = s[f"optimizer_{net}"], s[f"lr_{net}"]
+    if kind == "sgd":
+        return before - lr * grad
+    if kind == "momentum":
+        return before - lr * (s["momentum"] * memory["v"] + grad)
+    b1, b2, step = s["beta1"], s["beta2"], memory["t"] + 1
+    m = b1 * memory["m"] + (1 - b1) * grad
+    v = b2 * memory["v"] + (1 - b2) * grad * grad
+    return before - lr * np.sqrt(1 - b2 ** step) / (1 - b1 ** step) * m / (np.sqrt(v) + 1e-8)
+
+
+@pytest.mark.parametrize("kind, change", [
+    ("momentum", {"momentum": 0.25}), ("momentum", {"momentum": 0.0}),
+    ("adam", {"beta2": 0.5}), ("adam", {"beta1": 0.3}), ("adam", {"beta1": 0.0, "beta2": 0.9}),
+    ("sgd", {"lr_d": 0.02, "lr_g": 0.07}), ("adam", {"lr_d": 0.003, "lr_g": 0.02}),
+])
+def test_a_hyperparameter_change_mid_run_takes_effect_at_the_next_step(kind, change):
+    t = Trainer({"optimizer_d": kind, "optimizer_g": kind, "lr_d": 0.01, "lr_g": 0.01})
+    t.train(10)                          # the optimisers have memory by now
+    assert t.update(change) is False
+    for net, step in (("d", t.d_step), ("g", t.g_step)):
+        model, opt = (t.D, t.opt_d) if net == "d" else (t.G, t.opt_g)
+        before = model.params.copy()
+        memory = {k: np.array(v) if isinstance(v, list) else v for k, v in opt.state().items()}
+        step()
+        expected = _expected_step(t, net, before, memory)
+        np.testing.assert_allclose(model.params, expected, rtol=1e-12, atol=1e-15)
+    # ... which is not what the old value would have given.
+    unchanged = Trainer({"optimizer_d": kind, "optimizer_g": kind, "lr_d": 0.01, "lr_g": 0.01})
+    unchanged.train(10)
+    unchanged.d_step()
+    assert not np.array_equal(unchanged.D.params, t.D.params)
+
+
 def test_optimizer_change_makes_a_fresh_optimizer_without_reset():
     t = Trainer()
     t.train(5)

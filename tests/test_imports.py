@@ -34,7 +34,8 @@ def imported_roots(path: Path) -> set[str]:
 def test_the_engine_modules_are_all_checked():
     names = {p.name for p in ENGINE_FILES}
     assert {"nn.py", "losses.py", "optim.py", "data.py", "noise.py", "metrics.py", "state.py",
-            "gan.py", "fields.py", "gradcheck.py", "cli.py", "bench.py", "__init__.py"} <= names
+            "gan.py", "fields.py", "gradcheck.py", "cli.py", "bench.py", "textbook.py",
+            "registry.py", "__init__.py"} <= names
     assert not any("ui" in p.relative_to(PACKAGE).parts[:-1] for p in ENGINE_FILES)
 
 
@@ -52,6 +53,41 @@ def test_the_checker_sees_imports(tmp_path):
 
 
 @pytest.mark.parametrize("module", ["nn", "losses", "optim", "data", "noise", "metrics", "state",
-                                    "gan", "fields", "gradcheck", "cli", "bench"])
+                                    "gan", "fields", "gradcheck", "cli", "bench", "textbook",
+                                    "registry"])
 def test_engine_modules_import_under_cpython(module):
     __import__(f"ganlab.{module}")
+
+
+# ----- what build.py ships to the page ---------------------------------------------------
+def test_the_page_gets_every_module_but_the_command_lines():
+    import build
+    shipped = {Path(p).relative_to("ganlab").as_posix() for p in build.ganlab_sources()}
+    everything = {p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py")
+                  if "__pycache__" not in p.parts}
+    assert everything - shipped == {"__main__.py", "cli.py", "bench.py", "gradcheck.py"}
+    assert {"textbook.py", "registry.py", "losses.py", "ui/app.py", "__init__.py"} <= shipped
+
+
+def test_command_line_only_follows_the_imports(tmp_path, monkeypatch):
+    import build
+    pkg = tmp_path / "ganlab"
+    (pkg / "sub").mkdir(parents=True)
+    files = {
+        "__init__.py": "",
+        "__main__.py": "from .cli import main\n",
+        "cli.py": "from . import core\ndef f():\n    from . import tool\n",
+        "tool.py": "from .sub import helper\nimport ganlab.core\n",
+        "core.py": "import numpy\n",
+        "sub/__init__.py": "",
+        "sub/helper.py": "",               # imported only by a command-line module
+        "sub/shared.py": "",               # imported by the command line and the page
+        "sub/page.py": "from . import shared\nfrom ..core import thing\n",
+        "alone.py": "",                    # imported by nobody: ships
+    }
+    for name, text in files.items():
+        (pkg / name).write_text(text)
+    (pkg / "tool.py").write_text("from .sub import helper, shared\nimport ganlab.core\n")
+    monkeypatch.setattr(build, "ROOT", tmp_path)
+    only = {p.relative_to(pkg).as_posix() for p in build.command_line_only(pkg)}
+    assert only == {"__main__.py", "cli.py", "tool.py", "sub/helper.py"}

@@ -8,6 +8,13 @@ from ganlab import optim
 from ganlab.state import OPTIMIZERS
 
 
+def make(kind, p, g, lr=0.1, beta1=0.9, beta2=0.999, momentum=0.9):
+    """optim.make for the discriminator, from a settings dict with these values."""
+    settings = {"optimizer_d": kind, "lr_d": lr, "lr_g": 99.0, "beta1": beta1, "beta2": beta2,
+                "momentum": momentum}
+    return optim.make(settings, "d", p, g)
+
+
 def _pair(values=(1.0, -2.0, 3.0)):
     p = np.array(values, dtype=float)
     return p, np.zeros_like(p)
@@ -17,8 +24,28 @@ def test_kinds_cover_every_optimizer_setting():
     assert set(optim.KINDS) == set(OPTIMIZERS)
     p, g = _pair()
     for kind in OPTIMIZERS:
-        opt = optim.make(kind, p, g, lr=0.1, beta1=0.9, beta2=0.999, momentum=0.9)
+        opt = make(kind, p, g, lr=0.1, beta1=0.9, beta2=0.999, momentum=0.9)
         assert opt.kind == kind and opt.params is p and opt.grad is g
+        assert opt.lr == 0.1          # lr_d, not lr_g
+
+
+def test_hyperparameters_are_declared_by_each_optimiser_and_read_from_the_settings():
+    from ganlab.state import BY_NAME, DEFAULTS
+    declared = {setting.format(net=net) for cls in optim.KINDS.values()
+                for setting in cls.hyperparameters.values() for net in "dg"}
+    assert declared == {"lr_d", "lr_g", "beta1", "beta2", "momentum"} <= set(BY_NAME)
+    assert optim.Momentum.hyperparameters == {"lr": "lr_{net}", "momentum": "momentum"}
+    assert optim.Adam.hyperparameters == {"lr": "lr_{net}", "beta1": "beta1", "beta2": "beta2"}
+    s = dict(DEFAULTS, optimizer_g="adam", lr_g=0.25, beta1=0.3, beta2=0.7, momentum=0.1)
+    p, g = _pair()
+    opt = optim.make(s, "g", p, g)
+    assert (opt.kind, opt.lr, opt.beta1, opt.beta2) == ("adam", 0.25, 0.3, 0.7)
+    opt.configure(dict(s, lr_g=0.5, beta1=0.4, beta2=0.8, lr_d=9.0), "g")
+    assert (opt.lr, opt.beta1, opt.beta2) == (0.5, 0.4, 0.8)
+    m = optim.make(dict(s, optimizer_d="momentum"), "d", p, g)
+    assert (m.lr, m.momentum) == (DEFAULTS["lr_d"], 0.1)
+    m.configure(dict(s, momentum=0.6), "d")
+    assert m.momentum == 0.6
 
 
 def test_sgd_step():
@@ -75,7 +102,7 @@ def test_optimisers_update_in_place():
     for kind in OPTIMIZERS:
         p, g = _pair()
         before = p
-        opt = optim.make(kind, p, g, lr=0.1, beta1=0.9, beta2=0.999, momentum=0.9)
+        opt = make(kind, p, g, lr=0.1, beta1=0.9, beta2=0.999, momentum=0.9)
         g[:] = 1.0
         opt.step()
         assert opt.params is before and np.all(p < [1.0, -2.0, 3.0])
@@ -98,12 +125,12 @@ def test_state_round_trip_continues_identically(kind):
     p1, g1 = _pair(rng.standard_normal(4))
     p2, g2 = p1.copy(), np.zeros(4)
     kw = dict(lr=0.05, beta1=0.8, beta2=0.99, momentum=0.7)
-    a = optim.make(kind, p1, g1, **kw)
+    a = make(kind, p1, g1, **kw)
     for gr in grads[:5]:
         g1[:] = gr
         a.step()
     p2[:] = p1
-    b = optim.make(kind, p2, g2, **kw)
+    b = make(kind, p2, g2, **kw)
     b.load(a.state())
     for gr in grads[5:]:
         g1[:] = gr
@@ -125,6 +152,6 @@ def test_state_round_trip_continues_identically(kind):
 ])
 def test_load_rejects_bad_state(kind, state, match):
     p, g = _pair()
-    opt = optim.make(kind, p, g, lr=0.1, beta1=0.9, beta2=0.999, momentum=0.9)
+    opt = make(kind, p, g, lr=0.1, beta1=0.9, beta2=0.999, momentum=0.9)
     with pytest.raises(ValueError, match=match):
         opt.load(state)

@@ -177,10 +177,11 @@ def test_from_query_decodes_percent_escapes():
 
 
 def test_tables_match_the_engine():
-    from ganlab import data, optim
+    from ganlab import data, losses, optim
     assert set(state.OPTIMIZERS) == set(optim.KINDS)
     assert set(state.PRESETS) == set(data.PRESETS)
-    assert BY_NAME["preset"].choices == state.PRESETS + ("points",)
+    assert tuple(BY_NAME["preset"].choices) == state.PRESETS + ("points",)
+    assert tuple(BY_NAME["loss"].choices) == state.LOSSES == tuple(losses.REGISTRY)
 
 
 # ----- numbers as text: plain decimal and scientific notation only --------------------------

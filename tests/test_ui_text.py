@@ -12,13 +12,28 @@ class _Controls(HTMLParser):
     def __init__(self):
         super().__init__()
         self.controls, self.labels = {}, set()
+        self.label_text, self.options = {}, {}     # control id -> label; setting -> options
+        self._in = None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag in ("input", "select") and "data-setting" in a:
             self.controls[a["data-setting"]] = (tag, a)
+            self._select = a["data-setting"]
         if tag == "label":
             self.labels.add(a.get("for"))
+            self._in = ("label", a.get("for"))
+        if tag == "option":
+            self._in = ("option", a["value"], a.get("title"))
+
+    def handle_endtag(self, tag):
+        self._in = None
+
+    def handle_data(self, data):
+        if self._in and self._in[0] == "label":
+            self.label_text[self._in[1]] = data
+        elif self._in:
+            self.options.setdefault(self._select, []).append((self._in[1], data, self._in[2]))
 
 
 def test_one_labelled_control_per_setting_with_its_limits():
@@ -35,6 +50,39 @@ def test_one_labelled_control_per_setting_with_its_limits():
             assert tag == "input" and a["type"] == "number"
             assert float(a["min"]) == s.lo and float(a["max"]) == s.hi
             assert a["value"] == str(s.default)
+
+
+def test_labels_and_option_labels_come_from_the_settings_table():
+    parser = _Controls()
+    parser.feed(markup.controls_html())
+    for s in SETTINGS:
+        assert parser.label_text[f"set-{s.name}"] == s.label
+        if s.choices:
+            assert parser.options[s.name] == [(c.name, c.label, c.help or None)
+                                              for c in s.choices.entries()]
+    assert parser.label_text["set-g_layers"] == "Layers"
+    assert parser.label_text["set-beta2"] == "Adam β2"
+    assert ("eight_gaussians", "eight gaussians", None) in parser.options["preset"]
+    assert parser.options["loss"][0][:2] == ("log", "log loss (non-saturating)")
+    assert parser.options["loss"][0][2].startswith("D: -log D(x) - log(1 - D(G(z)))")
+
+
+def test_the_controls_are_made_without_numpy():
+    """build.py writes the controls into the page with whatever Python runs it, NumPy or not."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    code = ("import sys\n"
+            "class NoNumpy:\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name.split('.')[0] == 'numpy': raise ModuleNotFoundError(name)\n"
+            "sys.meta_path.insert(0, NoNumpy())\n"
+            "from ganlab.ui.markup import controls_html\n"
+            "print(len(controls_html()))\n")
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert int(out.stdout) > 5000
 
 
 def test_help_text_is_escaped():

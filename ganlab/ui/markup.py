@@ -1,5 +1,8 @@
 """The page's settings controls as HTML, generated from the settings table.
 
+Every label, option label and help text comes from the table (`state.SETTINGS`
+and the registries of its choices, such as `losses.REGISTRY`).
+
 build.py writes this HTML into the page at build time, so every control is on
 screen in the first paint, before Python has started; `app` then wires them up.
 Pure string work: no js, no pyscript, testable under CPython.
@@ -13,26 +16,10 @@ from ..state import SETTINGS, Setting
 GROUPS = (("data", "Data"), ("generator", "Generator"), ("discriminator", "Discriminator"),
           ("training", "Training"))
 
-LABELS = {
-    "preset": "Data set", "jitter": "Point jitter", "noise_dim": "Noise dimension",
-    "noise": "Noise type", "loss": "Loss", "clip": "Weight clip (WGAN)",
-    "optimizer_d": "D optimiser", "optimizer_g": "G optimiser",
-    "lr_d": "D learning rate", "lr_g": "G learning rate", "beta1": "Adam β1",
-    "beta2": "Adam β2", "momentum": "Momentum", "k_d": "D steps per epoch (k_D)",
-    "k_g": "G steps per epoch (k_G)", "batch": "Batch size", "seed": "Seed",
-}
-CHOICE_LABELS = {
-    "points": "your points (draw or import)", "eight_gaussians": "eight gaussians",
-    "leaky_relu": "leaky ReLU", "relu": "ReLU", "log": "log loss (non-saturating)",
-    "minimax": "minimax (saturating)", "least_squares": "least squares",
-    "wasserstein": "Wasserstein (clipped)", "sgd": "SGD", "adam": "Adam",
-}
 
-
-def label(s: Setting) -> str:
-    if s.name in LABELS:
-        return LABELS[s.name]
-    return s.name.split("_", 1)[1].capitalize()     # g_layers -> Layers
+def q(text: str) -> str:
+    """`text` as a quoted HTML attribute value."""
+    return '"' + escape(text, quote=True) + '"'
 
 
 def control(s: Setting) -> str:
@@ -44,8 +31,9 @@ def control(s: Setting) -> str:
               f'aria-describedby="{cid}-help" title="{escape(s.help, quote=True)}" disabled')
     if s.choices:
         opts = "".join(
-            f'<option value="{c}"{" selected" if c == s.default else ""}>'
-            f'{escape(CHOICE_LABELS.get(c, c.replace("_", " ")))}</option>' for c in s.choices)
+            f'<option value={q(c.name)}{" selected" if c.name == s.default else ""}'
+            f'{f" title={q(c.help)}" if c.help else ""}>{escape(c.label)}</option>'
+            for c in s.choices.entries())
         field = f"<select {common}>{opts}</select>"
     else:
         if s.kind is int:       # exact, however large (the seed goes up to 2^32 - 1)
@@ -55,7 +43,7 @@ def control(s: Setting) -> str:
         field = (f'<input type="number" {common} min="{lo}" max="{hi}" step="{step}" '
                  f'value="{s.default}" inputmode="decimal">')
     return (f'<div class="setting{" resets" if s.resets else ""}">'
-            f'<label for="{cid}">{escape(label(s))}</label>{field}{desc}</div>')
+            f'<label for="{cid}">{escape(s.label)}</label>{field}{desc}</div>')
 
 
 def controls_html() -> str:

@@ -5,11 +5,12 @@ puts the strings into the page.
 """
 from __future__ import annotations
 
-from .markup import CHOICE_LABELS
+from ..state import BY_NAME
 
 
-def _name(value: str) -> str:
-    return CHOICE_LABELS.get(value, value.replace("_", " "))
+def _name(s: dict, setting: str) -> str:
+    """The page's words for the current value of text setting `setting`."""
+    return BY_NAME[setting].choice_label(s[setting])
 
 
 def labels(s: dict) -> dict[str, str]:
@@ -18,12 +19,12 @@ def labels(s: dict) -> dict[str, str]:
     out = {}
     for net in ("g", "d"):
         layers, units = s[f"{net}_layers"], s[f"{net}_units"]
-        out[f"ov-{net}"] = (f"{layers}×{units} {_name(s[f'{net}_activation'])}" if layers
+        out[f"ov-{net}"] = (f"{layers}×{units} {_name(s, f'{net}_activation')}" if layers
                             else "no hidden layer")
         k = s[f"k_{net}"]
-        out[f"ov-update-{net}"] = (f"update {net.upper()}: {_name(s[f'optimizer_{net}'])}, "
+        out[f"ov-update-{net}"] = (f"update {net.upper()}: {_name(s, f'optimizer_{net}')}, "
                                    f"lr {s[f'lr_{net}']:g}, {k} step{'' if k == 1 else 's'}")
-    out["ov-loss"] = _name(s["loss"]).split(" (")[0]
+    out["ov-loss"] = _name(s, "loss").split(" (")[0]     # "log loss (non-saturating)" -> "log loss"
     return out
 
 
@@ -32,7 +33,7 @@ def explanation(kind: str, s: dict) -> str:
     n = s["batch"]
     if kind == "d":
         return (f"Discriminator step: {n} real and {n} fake samples go through D together. "
-                f"Its loss ({_name(s['loss'])}) rewards D(x) near 1 on real and near 0 on fake "
+                f"Its loss ({_name(s, 'loss')}) rewards D(x) near 1 on real and near 0 on fake "
                 "samples, and D's weights take one step down that loss; the generator stays "
                 "as it is. Watch the background change.")
     return (f"Generator step: {n} fresh noise vectors go through G, then D. G's loss rewards "

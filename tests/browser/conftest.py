@@ -1,7 +1,8 @@
 """Fixtures for driving the built site in headless Chromium (Playwright, sync API).
 
 - `site_url`: builds dist/ once per session and serves it on a free local port.
-- `browser`: Debian's /usr/bin/chromium (never a Playwright-downloaded build).
+- `browser`: Debian's /usr/bin/chromium (never a Playwright-downloaded build), started
+  as tools/chromium.py says (the page benchmark uses the same settings).
 - `page`: a fresh context per test; every request that leaves the local server is
   aborted and, like any console error or uncaught page error, fails the test.
 - `open_ready`: `open_ready(page, site_url, timeout=60000)` loads the page and waits
@@ -26,6 +27,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 import build  # noqa: E402  (the repo's build.py)
 from pagekit import wait_until  # noqa: E402
+from tools.chromium import CHROMIUM, LAUNCH  # noqa: E402  (shared with tools/benchpage.py)
 
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -33,16 +35,6 @@ try:
 except ImportError:  # pragma: no cover - depends on the environment
     sync_playwright = None
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
 # Elements whose text explains a failed start-up (the page's own error panel).
 ERROR_PANEL = '#error, [role="alert"], .error, .py-error'
 
@@ -89,7 +81,7 @@ def browser():
     if not Path(CHROMIUM).is_file():
         pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (bash tests/run.sh does)", pytrace=False)
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        chromium = pw.chromium.launch(**LAUNCH)
         yield chromium
         chromium.close()
 

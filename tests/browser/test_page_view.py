@@ -184,3 +184,56 @@ def test_every_layer_survives_a_blown_up_model(page, site_url, open_ready, link)
     redraw(page, 5)
     page.get_by_role("button", name="Step both").click()
     redraw(page, 3)
+
+
+# static/paint.js PRGN: the colours of D(x) = 0, 1/8, ..., 1 (purple = fake, green = real).
+PRGN = [(0x76, 0x2a, 0x83), (0x99, 0x70, 0xab), (0xc2, 0xa5, 0xcf), (0xe7, 0xd4, 0xe8),
+        (0xf7, 0xf7, 0xf7), (0xd9, 0xf0, 0xd3), (0xa6, 0xdb, 0xa0), (0x5a, 0xae, 0x61),
+        (0x1b, 0x78, 0x37)]
+
+
+def test_predictions_colour_each_sample_by_d_of_x(page, site_url, open_ready):
+    """With Predictions on, each sample is filled with the colour of D(x) at that sample
+    (to the nearest eighth), D(x) as the engine computes it under CPython."""
+    from ganlab import fields
+    from ganlab.gan import Trainer
+
+    epochs, link = 300, "lr_d=0.5"           # D's verdicts on the samples span 2/8 to 5/8
+    open_ready(page, site_url + "#" + link)
+    assert page.evaluate(f"() => window.ganlab.train({epochs})") == epochs
+    for name in ("show-heat", "show-grad"):
+        page.uncheck(f"#{name}")
+    page.check("#show-pred")
+    redraw(page, 3)
+
+    t = Trainer({"lr_d": 0.5})
+    t.train(epochs)
+    f = fields.frame(t, with_manifold=False)
+    s = snapshot(page)
+    np.testing.assert_allclose(s["fake"], f.fake, atol=1e-6)      # the same model as here
+    points = np.vstack((f.real, f.fake))
+    verdict = np.concatenate((f.d_real, f.d_fake))
+
+    # Dots inside the view, alone (no neighbour within 0.02 of the square), and not within
+    # 1/80 of a colour boundary (the page's numbers match these to ~1e-6, not exactly).
+    gaps = np.hypot(*(points[:, None, :] - points[None, :, :]).transpose(2, 0, 1))
+    np.fill_diagonal(gaps, 1.0)
+    eighths = verdict * 8
+    inside = ((points > 0.01) & (points < 0.99)).all(axis=1)
+    keep = inside & (gaps.min(axis=1) > 0.02) & (np.abs(eighths - np.floor(eighths) - 0.5) > 0.1)
+    w, h = page.evaluate("() => [document.getElementById('view').width, "
+                         "document.getElementById('view').height]")
+    pixels = [[int(x * w), int((1 - y) * h)] for x, y in points[keep]]
+    rgb = page.evaluate(
+        """(pixels) => {
+            const c = document.getElementById('view');
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            return pixels.map(([x, y]) => Array.from(d.slice((y * c.width + x) * 4, (y * c.width + x) * 4 + 3)));
+        }""",
+        pixels,
+    )
+    nearest = [int(np.argmin([sum((a - b) ** 2 for a, b in zip(px, stop)) for stop in PRGN]))
+               for px in rgb]
+    expected = np.rint(eighths[keep]).astype(int).tolist()
+    assert len(expected) >= 40 and len(set(expected)) >= 3, expected
+    assert nearest == expected

@@ -1,4 +1,4 @@
-"""Benchmark the real page in headless Chromium: `python -m ganlab.benchpage [--seconds 20]`.
+"""Benchmark the real page in headless Chromium: `python tools/benchpage.py [--seconds 20]`.
 
 Builds the site, serves it on 127.0.0.1, and prints one JSON object:
 - time to `ready` (navigation start -> the page sets data-state="ready") with a
@@ -10,7 +10,8 @@ Builds the site, serves it on 127.0.0.1, and prints one JSON object:
   hook in the page);
 - the same for 2x20 and 5x100 networks with `--sizes`.
 
-A developer tool (needs Playwright and Debian's chromium), not shipped to the page.
+A developer tool (needs Playwright and Debian's chromium), not shipped to the page;
+it starts Chromium as the browser tests do (tools/chromium.py).
 """
 from __future__ import annotations
 
@@ -21,9 +22,11 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+if str(ROOT) not in sys.path:       # run as a script: the repo's build.py and tools/
+    sys.path.insert(0, str(ROOT))
+
+from tools.chromium import LAUNCH  # noqa: E402
+
 SIZES = {"2x20": "g_layers=2&g_units=20&d_layers=2&d_units=20",
          "5x100": "g_layers=5&g_units=100&d_layers=5&d_units=100"}
 
@@ -65,7 +68,6 @@ def _play(page, seconds: float) -> dict:
 
 
 def run(seconds: float = 20.0, sizes: bool = False) -> dict:
-    sys.path.insert(0, str(ROOT))
     import build
     from playwright.sync_api import sync_playwright
 
@@ -75,8 +77,7 @@ def run(seconds: float = 20.0, sizes: bool = False) -> dict:
     try:
         with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
             ctx = p.chromium.launch_persistent_context(
-                profile, executable_path=CHROMIUM, args=ARGS, headless=True,
-                viewport={"width": 1400, "height": 1000})
+                profile, viewport={"width": 1400, "height": 1000}, **LAUNCH)
             page = ctx.new_page()
             out["ready_ms_fresh"] = round(_ready_ms(page, url), 0)
             out["ready_ms_warm"] = round(_ready_ms(page, url), 0)
@@ -92,7 +93,7 @@ def run(seconds: float = 20.0, sizes: bool = False) -> dict:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m ganlab.benchpage")
+    ap = argparse.ArgumentParser(prog="python tools/benchpage.py")
     ap.add_argument("--seconds", type=float, default=20.0, help="play time at the defaults")
     ap.add_argument("--sizes", action="store_true", help="also 2x20 and 5x100 networks")
     args = ap.parse_args(argv)

@@ -1,0 +1,1 @@
+"""Developer tools (benchmarks, shared browser settings); not part of the package, never shipped."""
