@@ -365,7 +365,15 @@ class App:
             "points": None if t.points is None else len(t.points),
             "fake": fake.tolist() if np.isfinite(fake).all() else None,
             "real": t.show_real.tolist(),
+            "wasm_bytes": _wasm_bytes(),
         })
+
+
+def _wasm_bytes() -> int:
+    """The interpreter's WebAssembly memory (it only grows: the soak test watches it).
+    `pyodide_js` is Pyodide's own module; PyScript offers no equivalent."""
+    import pyodide_js
+    return int(pyodide_js._module.HEAPU8.length)
 
 
 def start() -> App:
