@@ -198,17 +198,19 @@ def ensure_node_modules() -> dict[str, str]:
 # --- config and page ----------------------------------------------------------------
 
 
-CONTROLS_MARKER = "<!-- ganlab:controls -->"
+# Markers in index.html and the markup functions (ganlab.ui.markup) whose HTML,
+# generated from ganlab's settings table, replaces them (no NumPy needed).
+MARKUP = {"<!-- ganlab:controls -->": "controls_html", "<!-- ganlab:tiles -->": "tiles_html"}
 
 
-def controls_html() -> str:
-    """The settings controls, generated from ganlab's settings table (no NumPy needed)."""
+def generated_markup() -> dict[str, str]:
+    """Each marker's HTML, from ganlab.ui.markup."""
     sys.path.insert(0, str(ROOT))
     try:
-        from ganlab.ui.markup import controls_html as make
+        from ganlab.ui import markup
     finally:
         sys.path.remove(str(ROOT))
-    return make()
+    return {marker: getattr(markup, name)() for marker, name in MARKUP.items()}
 
 
 # --- which ganlab modules ship ------------------------------------------------------------
@@ -455,9 +457,10 @@ def build(dist: Path | str | None = None, cache_dir: Path | str | None = None) -
         preloads += [(f"./pyodide/{entries[n]['file_name']}", "fetch")
                      for n in resolve_packages(lock, startup)]
         source = index.read_text(encoding="utf-8")
-        if CONTROLS_MARKER not in source:
-            raise BuildError(f"index.html: no {CONTROLS_MARKER} marker for the settings controls")
-        source = source.replace(CONTROLS_MARKER, controls_html())
+        for marker, html_ in generated_markup().items():
+            if marker not in source:
+                raise BuildError(f"index.html: no {marker} marker for the generated controls")
+            source = source.replace(marker, html_)
         page = render_index(source, config, preloads)
         (stage / "index.html").write_text(page, encoding="utf-8")
         app["index.html"] = hashlib.sha256(page.encode("utf-8")).hexdigest()

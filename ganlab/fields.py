@@ -36,6 +36,7 @@ class Frame:
     d_real: np.ndarray      # (n,) D(x) on the real points
     d_fake: np.ndarray      # (m,) D(x) on the fake points
     arrows: np.ndarray      # (m, 2) -dL_G/dx at each fake point
+    noise: np.ndarray | None = None      # (m, 2) the fakes' noise, placed in the square
     manifold: np.ndarray | None = None   # (k, 2) images of the noise grid (row-major)
     shade: np.ndarray | None = None      # per quad (res-1, res-1), or per segment (k-1,)
 
@@ -71,9 +72,21 @@ def frame(trainer, res: int = HEAT_RES, with_manifold: bool = True) -> Frame:
     arrows = trainer.D.input_grad(dl, rows=slice(g + n, None))
     arrows *= -m
     out = Frame(heat=verdict[:g].reshape(res, res), real=real, fake=fake,
-                d_real=verdict[g:g + n], d_fake=verdict[g + n:], arrows=arrows)
+                d_real=verdict[g:g + n], d_fake=verdict[g + n:], arrows=arrows,
+                noise=noise_view(trainer.settings["noise"], trainer.show_noise))
     if with_manifold:
         out.manifold, out.shade = manifold(trainer)
+    return out
+
+
+def noise_view(kind: str, z: np.ndarray) -> np.ndarray:
+    """Noise vectors placed in the unit square to be drawn (the noise node's picture):
+    the first two coordinates, uniform [-1, 1) mapped onto [0, 1), Gaussian noise's
+    -3..3 standard deviations onto [0, 1] (clipped); 1D noise along the middle row."""
+    lo, hi = (-1.0, 1.0) if kind == "uniform" else (-3.0, 3.0)
+    out = np.full((len(z), 2), 0.5)
+    k = min(2, z.shape[1])
+    out[:, :k] = np.clip((z[:, :k] - lo) / (hi - lo), 0.0, 1.0)
     return out
 
 

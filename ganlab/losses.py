@@ -79,6 +79,9 @@ class Loss:
     """A GAN objective. A subclass sets `name`, `label`, `help` and the two losses."""
 
     name = label = help = ""
+    # What D's output means under this loss, in words for the page.
+    verdict = "the probability that a point is real"
+    settings: tuple = ()        # the settings it reads besides its name (WGAN: clip)
 
     def d_loss(self, l: np.ndarray, t: Targets, want_loss: bool = False):
         """D's loss on logits l (2n, 1), real rows then fake rows: (loss or None, dL/dl)."""
@@ -147,6 +150,7 @@ class LeastSquares(Loss):
     """D: ((l_r - 1)^2 + l_f^2) / 2; G: (l_f - 1)^2 / 2 (LSGAN, targets 1 and 0)."""
 
     name, label = "least_squares", "least squares"
+    verdict = "a score whose target is 1 for real points and 0 for fakes"
     help = "D: ((D(x) - 1)^2 + D(G(z))^2) / 2; G: (D(G(z)) - 1)^2 / 2, on the raw output (LSGAN)."
 
     def d_loss(self, l, t, want_loss=False):
@@ -171,6 +175,7 @@ class Hinge(Loss):
     """D: relu(1 - l_r) + relu(1 + l_f); G: -l_f."""
 
     name, label = "hinge", "hinge"
+    verdict = "a score: above +1 surely real, below -1 surely fake"
     help = "D: relu(1 - D(x)) + relu(1 + D(G(z))), on the raw output; G: -D(G(z))."
 
     def d_loss(self, l, t, want_loss=False):
@@ -187,6 +192,8 @@ class Wasserstein(Hinge):
     """Critic: -l_r + l_f, its weights clipped after each step; G: -l_f (as hinge)."""
 
     name, label = "wasserstein", "Wasserstein (clipped)"
+    verdict = "a critic's score: higher means more real, on no fixed scale"
+    settings = ("clip",)
     help = ("critic: D(G(z)) - D(x), each of its weights clipped to [-clip, clip] after "
             "every step (WGAN); G: -D(G(z)).")
 

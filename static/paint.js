@@ -41,7 +41,7 @@ function lutCss(lut, v) {
 }
 
 const state = { drawing: false, drawn: [], pressed: false, last: null, image: null, res: 0,
-                charts: {}, W: 0, H: 0 };
+                charts: {}, W: 0, H: 0, layout: null };
 
 function el(id) { return document.getElementById(id); }
 
@@ -58,7 +58,7 @@ function setupView() {
   [state.W, state.H, state.dpr] = fitCanvas(el("view"), 480, 480);
 }
 
-function heat(data, res) {
+function heat(data, off, res) {
   const canvas = el("heat");
   if (state.res !== res) {
     canvas.width = res; canvas.height = res;
@@ -67,14 +67,20 @@ function heat(data, res) {
   }
   const px = state.image.data;
   for (let i = 0; i < res * res; i++) {
-    const j = bucket(data[i], 256) * 4, o = i * 4;
+    const j = bucket(data[off + i], 256) * 4, o = i * 4;
     px[o] = HEAT_LUT[j]; px[o + 1] = HEAT_LUT[j + 1]; px[o + 2] = HEAT_LUT[j + 2]; px[o + 3] = 255;
   }
   canvas.getContext("2d").putImageData(state.image, 0, 0);
 }
 
-function dots(ctx, d, off, n, radius, colour, verdict, voff) {
-  const { W, H } = state;
+// A drawing surface: a 2D context and the size of the unit square on it.
+function surface(canvas, css) {
+  const [w, h, dpr] = fitCanvas(canvas, css, css);
+  return { ctx: canvas.getContext("2d"), W: w, H: h, dpr };
+}
+
+function dots(s, d, off, n, radius, colour, verdict, voff) {
+  const { ctx, W, H } = s;
   if (!verdict) {
     const path = new Path2D();
     for (let i = 0; i < n; i++) {
@@ -91,12 +97,12 @@ function dots(ctx, d, off, n, radius, colour, verdict, voff) {
     const b = Math.max(0, Math.min(8, Math.round(d[voff + i] * 8) || 0));   // colour b / 8
     paths[b].moveTo(x + radius, y); paths[b].arc(x, y, radius, 0, 2 * Math.PI);
   }
-  ctx.strokeStyle = colour; ctx.lineWidth = state.dpr;
+  ctx.strokeStyle = colour; ctx.lineWidth = s.dpr;
   paths.forEach((p, b) => { ctx.fillStyle = lutCss(DOT_LUT, b / 8); ctx.fill(p); ctx.stroke(p); });
 }
 
-function arrows(ctx, d, fakeOff, arrowOff, m) {
-  const { W, H } = state, path = new Path2D();
+function arrows(s, d, fakeOff, arrowOff, m, width) {
+  const { ctx, W, H } = s, path = new Path2D();
   for (let i = 0; i < m; i++) {
     const x = d[fakeOff + 2 * i], y = d[fakeOff + 2 * i + 1];
     const gx = d[arrowOff + 2 * i], gy = d[arrowOff + 2 * i + 1], g = Math.hypot(gx, gy);
@@ -104,18 +110,18 @@ function arrows(ctx, d, fakeOff, arrowOff, m) {
     const k = Math.min(ARROW_MAX, ARROW_LOG * Math.log1p(g / ARROW_G0)) / g;
     path.moveTo(x * W, (1 - y) * H); path.lineTo((x + gx * k) * W, (1 - y - gy * k) * H);
   }
-  ctx.strokeStyle = ARROW; ctx.lineWidth = 1.5 * state.dpr; ctx.stroke(path);
+  ctx.strokeStyle = ARROW; ctx.lineWidth = width * s.dpr; ctx.stroke(path);
 }
 
-function manifold(ctx, d, off, k, shadeOff, curve) {
-  const { W, H } = state, X = i => d[off + 2 * i] * W, Y = i => (1 - d[off + 2 * i + 1]) * H;
+function manifold(s, d, off, k, shadeOff, curve) {
+  const { ctx, W, H } = s, X = i => d[off + 2 * i] * W, Y = i => (1 - d[off + 2 * i + 1]) * H;
   const buckets = Array.from({ length: 8 }, () => new Path2D());
   if (curve) {
     for (let i = 0; i + 1 < k; i++) {
       const b = bucket(d[shadeOff + i], 8);
       buckets[b].moveTo(X(i), Y(i)); buckets[b].lineTo(X(i + 1), Y(i + 1));
     }
-    ctx.lineWidth = 3 * state.dpr;
+    ctx.lineWidth = 3 * s.dpr;
     buckets.forEach((p, b) => { ctx.strokeStyle = `rgba(118,42,131,${0.15 + 0.1 * b})`; ctx.stroke(p); });
     return;
   }
@@ -126,8 +132,15 @@ function manifold(ctx, d, off, k, shadeOff, curve) {
     p.lineTo(X(a + r), Y(a + r)); p.closePath();
   }
   buckets.forEach((p, b) => { ctx.fillStyle = `rgba(118,42,131,${0.04 + 0.07 * b})`; ctx.fill(p); });
-  ctx.strokeStyle = "rgba(118,42,131,0.25)"; ctx.lineWidth = 0.5 * state.dpr;
+  ctx.strokeStyle = "rgba(118,42,131,0.25)"; ctx.lineWidth = 0.5 * s.dpr;
   buckets.forEach(p => ctx.stroke(p));
+}
+
+// Small squares for thumbnails: one fillRect each is far cheaper than an arc.
+function specks(s, d, off, n, colour, size) {
+  const { ctx, W, H } = s, r = size * s.dpr;
+  ctx.fillStyle = colour;
+  for (let i = 0; i < n; i++) ctx.fillRect(d[off + 2 * i] * W - r / 2, (1 - d[off + 2 * i + 1]) * H - r / 2, r, r);
 }
 
 function drawnLayer(ctx) {
@@ -139,30 +152,155 @@ function drawnLayer(ctx) {
   ctx.fillStyle = DRAWN; ctx.fill(path);
 }
 
-// One frame of the main view. `buf` is a PyProxy of a float64 NumPy array laid out as
-// heat[res*res] real[2n] fake[2m] dReal[n] dFake[m] arrows[2m] manifold[2k] shade[...].
-function frame(buf, res, n, m, k, curve, flags) {
+// Where each layer sits in the frame buffer (ganlab/ui/paint.py `layout`): sent by
+// Python as JSON whenever it changes.
+function setLayout(json) { state.layout = JSON.parse(json); }
+
+// One frame: the main view and every thumbnail of the model graph, from one buffer.
+function frame(buf, flags) {
   const b = buf.getBuffer("f64");
   try {
-    const d = b.data;
-    const realOff = res * res, fakeOff = realOff + 2 * n, dRealOff = fakeOff + 2 * m;
-    const dFakeOff = dRealOff + n, arrowOff = dFakeOff + m, manOff = arrowOff + 2 * m;
-    const shadeOff = manOff + 2 * k;
-    if (flags & FLAG.heat) heat(d, res);
+    const d = b.data, L = state.layout, res = L.res;
+    const n = L.real[1] / 2, m = L.fake[1] / 2, k = L.manifold[1] / 2;
+    if (flags & FLAG.heat) heat(d, L.heat[0], res);
     el("heat").style.visibility = flags & FLAG.heat ? "visible" : "hidden";
     setupView();
-    const ctx = el("view").getContext("2d");
+    const ctx = el("view").getContext("2d"), dpr = state.dpr;
+    const s = { ctx, W: state.W, H: state.H, dpr };
     ctx.clearRect(0, 0, state.W, state.H);
-    const pred = (flags & FLAG.pred) !== 0, dpr = state.dpr;
-    if ((flags & FLAG.manifold) && k > 0) manifold(ctx, d, manOff, k, shadeOff, curve);
-    if (flags & FLAG.real) dots(ctx, d, realOff, n, 2.2 * dpr, REAL, pred, dRealOff);
-    if (flags & FLAG.grad) arrows(ctx, d, fakeOff, arrowOff, m);
-    if (flags & FLAG.fake) dots(ctx, d, fakeOff, m, 2.6 * dpr, FAKE, pred, dFakeOff);
+    // While drawing, the model's layers fade so the strokes stand out.
+    ctx.globalAlpha = state.drawing ? 0.25 : 1;
+    const pred = (flags & FLAG.pred) !== 0;
+    if ((flags & FLAG.manifold) && k > 0) manifold(s, d, L.manifold[0], k, L.shade[0], L.curve);
+    if (flags & FLAG.real) dots(s, d, L.real[0], n, 2.2 * dpr, REAL, pred, L.d_real[0]);
+    if (flags & FLAG.grad) arrows(s, d, L.fake[0], L.arrows[0], m, 1.5);
+    if (state.ghosts && (flags & FLAG.fake)) ghosts(s, state.ghosts, 2.6 * dpr);
+    if (flags & FLAG.fake) dots(s, d, L.fake[0], m, 2.6 * dpr, FAKE, pred, L.d_fake[0]);
+    state.lastFake = d.slice(L.fake[0], L.fake[0] + L.fake[1]);
+    ctx.globalAlpha = 1;
     if (state.drawing) drawnLayer(ctx);
+    thumbnails(d, L, n, m, k);
   } finally {
     b.release();
   }
 }
+
+// Where the fakes were before the last generator step: faint rings.
+function ghosts(s, g, radius) {
+  const { ctx, W, H } = s, path = new Path2D();
+  for (let i = 0; i + 1 < g.length; i += 2) {
+    const x = g[i] * W, y = (1 - g[i + 1]) * H;
+    path.moveTo(x + radius, y); path.arc(x, y, radius, 0, 2 * Math.PI);
+  }
+  ctx.save(); ctx.globalAlpha = 0.45; ctx.strokeStyle = FAKE; ctx.lineWidth = s.dpr; ctx.stroke(path); ctx.restore();
+}
+
+// A step was just taken (slow motion, or a Step button): make its effect visible.
+// After a D step the old heatmap fades into the new one; after a G step the fakes'
+// old places stay as faint rings until the next step or Play.
+function markStep(kind) {
+  if (kind === "d") {
+    state.ghosts = null;
+    const old = el("heat-old"), heatCanvas = el("heat");
+    old.width = heatCanvas.width; old.height = heatCanvas.height;
+    old.getContext("2d").drawImage(heatCanvas, 0, 0);
+    old.classList.remove("fading"); void old.offsetWidth; old.classList.add("fading");
+  } else {
+    state.ghosts = state.lastFake || null;
+  }
+}
+function clearMarks() { state.ghosts = null; }
+
+// The model graph's live pictures, redrawn with the main view.
+function thumbnails(d, L, n, m, k) {
+  const t = id => { const c = el(id); const s = surface(c, 48); s.ctx.clearRect(0, 0, s.W, s.H); return s; };
+  let s = t("thumb-noise");
+  specks(s, d, L.noise[0], m, FAKE, 1.6);
+  s = t("thumb-gen");
+  if (k > 0) manifold(s, d, L.manifold[0], k, L.shade[0], L.curve);
+  s = t("thumb-real");
+  specks(s, d, L.real[0], n, REAL, 1.6);
+  s = t("thumb-fake");
+  specks(s, d, L.fake[0], m, FAKE, 1.6);
+  s = t("thumb-disc");
+  s.ctx.imageSmoothingEnabled = true;
+  s.ctx.drawImage(el("heat"), 0, 0, s.W, s.H);
+  s = t("thumb-pred-real");
+  dots(s, d, L.real[0], n, 1.5 * s.dpr, REAL, true, L.d_real[0]);
+  s = t("thumb-pred-fake");
+  dots(s, d, L.fake[0], m, 1.5 * s.dpr, FAKE, true, L.d_fake[0]);
+  s = t("thumb-grad");
+  specks(s, d, L.fake[0], m, FAKE, 1.2);
+  arrows(s, d, L.fake[0], L.arrows[0], m, 1);
+}
+
+// The data set picker's pictures: `buf` holds points (x, y) in the square.
+function drawTile(preset, buf) {
+  const b = buf.getBuffer("f64");
+  try {
+    const canvas = document.querySelector(`#tile-${preset} canvas`);
+    if (!canvas) return;
+    const s = surface(canvas, 40);
+    s.ctx.clearRect(0, 0, s.W, s.H);
+    specks(s, b.data, 0, b.data.length / 2, REAL, 1.5);
+  } finally {
+    b.release();
+  }
+}
+
+// ----- the model graph's edges: drawn between the nodes wherever the layout puts them.
+const EDGES = [
+  ["node-noise", "node-generator", "g"], ["node-generator", "node-fake", "g"],
+  ["node-real", "node-discriminator", "d"], ["node-fake", "node-discriminator", "g d"],
+  ["node-discriminator", "node-pred-real", "d"], ["node-discriminator", "node-pred-fake", "g d"],
+  ["node-pred-real", "node-dloss", "d"], ["node-pred-fake", "node-dloss", "d"],
+  ["node-pred-fake", "node-gloss", "g"],
+];
+const LOOPS = [
+  ["node-dloss", "node-update-d", "d"], ["node-update-d", "node-discriminator", "d"],
+  ["node-gloss", "node-grad", "g"], ["node-grad", "node-update-g", "g"],
+  ["node-update-g", "node-generator", "g"],
+];
+
+function layoutEdges() {
+  const svg = el("edges"), box = el("overview").getBoundingClientRect();
+  if (!svg || !box.width) return;
+  const rect = id => { const r = el(id).getBoundingClientRect();
+    return { l: r.left - box.left, r: r.right - box.left, t: r.top - box.top, b: r.bottom - box.top,
+             cx: (r.left + r.right) / 2 - box.left, cy: (r.top + r.bottom) / 2 - box.top }; };
+  const parts = [];
+  for (const [a, b, cls] of EDGES) {
+    const p = rect(a), q = rect(b);
+    const x1 = p.r, y1 = p.cy, x2 = q.l, y2 = q.cy, mx = (x1 + x2) / 2;
+    parts.push(`<path class="${cls}" d="M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}"/>`);
+  }
+  for (const [a, b, cls] of LOOPS) {
+    const p = rect(a), q = rect(b);
+    const x1 = p.cx, y1 = p.b, x2 = q.cx, y2 = q.t, my = (y1 + y2) / 2;
+    const down = y2 > y1;
+    const [sx, sy, ex, ey] = down ? [x1, y1, x2, y2] : [p.cx, p.t, q.cx, q.b];
+    const cy = down ? my : (sy + ey) / 2;
+    parts.push(`<path class="loop ${cls}" d="M${sx},${sy} C${sx},${cy} ${ex},${cy} ${ex},${ey}"/>`);
+  }
+  svg.innerHTML = parts.join("");    // our own constant markup: no user text
+}
+
+// ----- messages: a toast next to the control the learner just used -----------------------
+let messageTimer = 0;
+function showMessage(anchorId, seconds) {
+  const msg = el("message"), anchor = (anchorId && el(anchorId)) || document.activeElement;
+  msg.dataset.shown = "true";
+  const target = anchor && anchor !== document.body ? anchor : document.querySelector("#topbar .run");
+  const r = target.getBoundingClientRect(), m = msg.getBoundingClientRect();
+  let top = r.bottom + 6;
+  if (top + m.height > innerHeight - 8) top = r.top - m.height - 6;
+  top = Math.max(8, Math.min(innerHeight - m.height - 8, top));
+  const left = Math.max(8, Math.min(innerWidth - m.width - 8, r.left));
+  msg.style.top = `${top}px`; msg.style.left = `${left}px`;
+  clearTimeout(messageTimer);
+  messageTimer = setTimeout(hideMessage, seconds * 1000);
+}
+function hideMessage() { el("message").dataset.shown = "false"; }
 
 // ----- charts: each keeps its own series; Python sends only new rows -------------
 function chartData(id) {
@@ -240,10 +378,12 @@ function drawChart(id, c) {
 const MAX_DRAWN = 100000;
 const SPACING = 0.008;   // one point every 0.8% of the square along a stroke
 
+// The pointer's place in the unit square, or null outside the view: a stroke that
+// leaves the view pauses there instead of piling points on its edge.
 function toUnit(ev) {
   const r = el("view").getBoundingClientRect();
-  return [Math.min(1, Math.max(0, (ev.clientX - r.left) / r.width)),
-          Math.min(1, Math.max(0, 1 - (ev.clientY - r.top) / r.height))];
+  const x = (ev.clientX - r.left) / r.width, y = 1 - (ev.clientY - r.top) / r.height;
+  return x >= 0 && x <= 1 && y >= 0 && y <= 1 ? [x, y] : null;
 }
 
 function addPoint(p) {
@@ -254,6 +394,7 @@ function addPoint(p) {
 }
 
 function strokeTo(p) {
+  if (!p) { state.last = null; return; }
   const last = state.last;
   if (last) {
     const dist = Math.hypot(p[0] - last[0], p[1] - last[1]);
@@ -294,7 +435,7 @@ function setupDrawing() {
     const events = ev.getCoalescedEvents ? ev.getCoalescedEvents() : [ev];
     for (const e of (events.length ? events : [ev])) strokeTo(toUnit(e));
   });
-  const end = () => { state.pressed = false; state.last = null; };
+  const end = () => { state.pressed = false; state.last = null; keepDrawing(); };
   view.addEventListener("pointerup", end);
   view.addEventListener("pointercancel", end);
 }
@@ -303,11 +444,30 @@ function setDrawing(on) {
   state.drawing = !!on;
   const view = el("view");
   view.classList.toggle("drawing", state.drawing);
+  el("view-wrap").classList.toggle("drawing", state.drawing);
   if (state.drawing) { setupView(); drawnLayer(view.getContext("2d")); }
 }
 
 function drawnPoints() { return state.drawn.slice(); }
-function clearDrawing() { state.drawn = []; updateCount(); }
+function clearDrawing() { state.drawn = []; updateCount(); keepDrawing(); }
+
+// The drawing survives a reload of the tab (sessionStorage: this tab only).
+const DRAWING_KEY = "ganlab-drawing";
+function keepDrawing() {
+  try {
+    if (state.drawn.length) sessionStorage.setItem(DRAWING_KEY, JSON.stringify(state.drawn));
+    else sessionStorage.removeItem(DRAWING_KEY);
+  } catch (e) { /* storage full or off: the drawing lives on in the page */ }
+}
+function restoreDrawing() {
+  let saved = null;
+  try { saved = JSON.parse(sessionStorage.getItem(DRAWING_KEY) || "null"); } catch (e) { saved = null; }
+  if (Array.isArray(saved) && saved.length % 2 === 0 && saved.length <= 2 * MAX_DRAWN
+      && saved.every(v => typeof v === "number" && v >= 0 && v <= 1)) {
+    state.drawn = saved;
+  }
+  updateCount();
+}
 
 // If Python never comes up (a missing file, a failed download), say so in the page.
 function failStartup(message) {
@@ -353,5 +513,9 @@ function setupModelInput() {
 
 setupDrawing();
 setupModelInput();
-window.ganlabView = { frame, chartPush, setDrawing, drawnPoints, clearDrawing, setupView,
-                      failStartup, download };
+restoreDrawing();
+window.ganlabView = { frame, setLayout, chartPush, setDrawing, drawnPoints, clearDrawing, setupView,
+                      failStartup, download, drawTile, layoutEdges, showMessage, hideMessage,
+                      markStep, clearMarks };
+// A message goes with the next action: any press elsewhere hides it.
+document.addEventListener("pointerdown", ev => { if (!el("message").contains(ev.target)) hideMessage(); }, true);

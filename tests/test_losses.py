@@ -178,7 +178,7 @@ def test_a_loss_registered_as_one_object_works_everywhere(added_loss):
             'G: D(G(z))^2 / 2.">least squares ±1</option>') in markup.controls_html()
     s = state.make_settings(loss="ls_pm1")
     assert overview.labels(s)["ov-loss"] == "least squares ±1"
-    assert "(least squares ±1)" in overview.explanation("d", s)
+    assert "Its least squares ±1 loss" in overview.explanation("d", s)
     # Its gradients, alone and through both networks.
     ed, eg = gradcheck.check_loss("ls_pm1", np.random.default_rng(5))
     assert ed < TOL and eg < TOL

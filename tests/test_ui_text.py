@@ -43,7 +43,7 @@ def test_one_labelled_control_per_setting_with_its_limits():
     for s in SETTINGS:
         tag, a = parser.controls[s.name]
         assert a["id"] == f"set-{s.name}" and a["id"] in parser.labels
-        assert a["aria-describedby"] == f"set-{s.name}-help"
+        assert a["aria-describedby"] == f"set-{s.name}-help set-{s.name}-msg"
         if s.choices:
             assert tag == "select"
         else:
@@ -85,9 +85,36 @@ def test_the_controls_are_made_without_numpy():
     assert int(out.stdout) > 5000
 
 
-def test_help_text_is_escaped():
+def test_help_text_is_shown_and_escaped():
     html = markup.controls_html()
-    assert 'title="Training data: a preset shape, or &#x27;points&#x27; for' in html
+    assert ('<span class="hint" id="set-preset-help">Training data: a preset shape, or '
+            '&#x27;points&#x27; for') in html
+
+
+def test_every_setting_but_the_seed_belongs_to_a_graph_part():
+    placed = {name for _, names in markup.PARTS.values() for name in names}
+    assert placed == {s.name for s in SETTINGS} - {"seed"}
+    html = markup.controls_html()
+    for s in SETTINGS:       # each row has a home slot to return to from a part's panel
+        assert f'id="row-{s.name}"' in html and f'id="slot-{s.name}"' in html
+
+
+def test_problem_messages_use_the_page_words():
+    assert overview.problem("lr_d", "100") == ("D learning rate must be between 0.00001 and 10; "
+                                               "you typed 100.")
+    assert overview.problem("k_d", "") == ("D steps per epoch (k_D) must be a whole number from "
+                                           "0 to 20; you typed nothing.")
+    assert "lr_d" not in overview.problem("lr_d", "x" * 100)
+    assert len(overview.problem("lr_d", "x" * 100)) < 90
+
+
+def test_unused_settings_and_why():
+    assert overview.unused(make_settings(optimizer_d="adam", loss="wasserstein", preset="ring")) == {
+        "momentum": "Used only by the momentum optimiser; neither network uses it now.",
+        "jitter": "Used only for your own points (a drawing or an imported set).",
+    }
+    both = overview.unused(make_settings(optimizer_d="adam", optimizer_g="momentum"))
+    assert "beta1" not in both and "momentum" not in both and "clip" in both
 
 
 def test_overview_labels_for_the_defaults():
@@ -95,7 +122,7 @@ def test_overview_labels_for_the_defaults():
         "ov-g": "1×8 ReLU", "ov-d": "1×8 ReLU",
         "ov-update-g": "update G: SGD, lr 0.03, 1 step",
         "ov-update-d": "update D: SGD, lr 0.1, 2 steps",
-        "ov-loss": "log loss",
+        "ov-loss": "log loss", "ov-noise": "2D gaussian",
     }
 
 
@@ -109,8 +136,17 @@ def test_overview_labels_follow_settings():
     assert out["ov-loss"] == "Wasserstein"
 
 
-def test_explanations_name_the_batch_and_the_loss():
+def test_explanations_name_the_step_the_batch_and_the_loss():
     s = make_settings(batch=64, loss="hinge")
-    assert overview.explanation("d", s).startswith("Discriminator step: 64 real and 64 fake")
-    assert "(hinge)" in overview.explanation("d", s)
-    assert overview.explanation("g", s).startswith("Generator step: 64 fresh noise vectors")
+    assert overview.explanation("d", s, 1, 2).startswith("Discriminator step 1 of 2: 64 real and 64 fake")
+    assert "Its hinge loss" in overview.explanation("d", s)
+    assert overview.explanation("g", s, 1, 1).startswith("Generator step 1 of 1: 64 fresh noise vectors")
+    assert overview.sr_sentence("d", 2, 2) == ("Discriminator step 2 of 2: the discriminator "
+                                               "learned; the background changed.")
+
+
+def test_explanations_say_probability_only_for_losses_that_have_one():
+    for loss in ("log", "minimax"):
+        assert "probability" in overview.explanation("d", make_settings(loss=loss))
+    for loss in ("least_squares", "hinge", "wasserstein"):
+        assert "probability" not in overview.explanation("d", make_settings(loss=loss))

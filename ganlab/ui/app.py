@@ -1,83 +1,89 @@
-"""The page's wiring: connects the controls (generated from the settings table) to a Trainer.
+"""The page's wiring: connects the buttons, the data set picker, the model graph and the
+settings to a Trainer.
 
-This module and `loop` are the only code that touches the browser. Every button
-maps onto one trainer method (Step discriminator -> d_step, Step generator ->
-g_step, Step both -> epoch, Reset -> reset); settings changes go through
-Trainer.update, which validates first, so a bad value changes nothing and the
-page says why. Event callbacks are wrapped in proxies once, at start-up.
+Every run button maps onto one trainer method (Step discriminator -> d_step, Step
+generator -> g_step, Step both -> epoch, Reset -> reset); settings changes go
+through Trainer.update (ui/controls.py), which validates first, so a bad value
+changes nothing and the page says why beside the field. Only `ui/` touches the
+browser, through PyScript's API (ui/dom.py).
 """
 from __future__ import annotations
 
 import json
 
-import js
 import numpy as np
-from pyodide.ffi import create_proxy
+from pyscript import document, window
 
-from .. import fields, modelfile
+from .. import data, fields, modelfile
 from ..data import DataError
 from ..gan import Trainer
 from ..modelfile import ModelFileError
-from ..state import (BY_NAME, RECOMMENDED, SETTINGS, SettingsError, from_query, make_settings,
-                     summarise, to_query)
+from ..state import BY_NAME, PRESETS, RECOMMENDED, SettingsError, from_query, make_settings, summarise, to_query
 from . import overview, paint
+from .controls import Controls
+from .dom import el, on, proxy, say
+from .graph import Graph
 from .loop import SLOW_MOTION, SLOW_STEP_S, Loop
 
 LAYERS = ("heat", "real", "fake", "manifold", "grad", "pred")
-
-
-def el(id_: str):
-    return js.document.getElementById(id_)
+MIN_DRAWN = 10          # fewer points than this is no data set to learn
+UNDO_S = 8              # how long "Reset: Undo" stays offered
+TILE_POINTS = 300       # real samples on each data set tile
 
 
 class App:
     def __init__(self):
-        self.view = js.window.ganlabView
-        self._proxies = []          # every callback proxy, kept alive for the page's life
-        changes, problems = from_query(js.window.location.hash)
+        self.view = window.ganlabView
+        changes, problems = from_query(window.location.hash)
         try:
             self.trainer = Trainer(changes)
         except SettingsError as err:
             problems.append(str(err))
             self.trainer = Trainer({k: v for k, v in changes.items() if k != "preset"})
+        self.painter = paint.Painter(self.view)
         self.charts = paint.Charts(self.view)
         self._metrics_key = None
+        self._undo = None           # (trainer, deadline) after a Reset, for "Undo"
         self.flags = 0
         self.loop = Loop(self)
+        self.controls = Controls(self)
+        self.graph = Graph(self)
         self._wire()
-        self._sync_controls()
+        self._draw_tiles()
         self._read_layers()
-        if problems:
-            self.say("Ignored from the link: " + summarise(problems))
-            self._write_url()       # the address now says what the page really uses
+        self._problems = problems
 
-    # ----- helpers -----------------------------------------------------------------------
-    def _on(self, target, event: str, fn) -> None:
-        proxy = create_proxy(fn)
-        self._proxies.append(proxy)
-        target.addEventListener(event, proxy)
+    def say(self, text: str, near: str | None = None, **kw) -> None:
+        say(text, near, **kw)
 
-    def say(self, text: str) -> None:
-        """Show a short message under the run controls (plain text, never HTML)."""
-        el("message").textContent = text
+    # ----- keeping the page in step with the trainer ------------------------------------
+    def sync(self) -> None:
+        """Controls, graph labels and data set picker show the settings in use."""
+        self.controls.sync()
+        self.settings_changed()
 
-    def _sync_controls(self) -> None:
-        for s in SETTINGS:
-            el(f"set-{s.name}").value = str(self.trainer.settings[s.name])
-        self._sync_overview()
+    def settings_changed(self) -> None:
+        self.graph.sync_labels()
+        preset = self.trainer.settings["preset"]
+        for tile in document.querySelectorAll("#dataset-tiles .tile"):
+            tile.setAttribute("aria-checked", "true" if tile.dataset.preset == preset else "false")
+        self._write_url()
+        self.loop.dirty = True
 
-    def _sync_overview(self) -> None:
-        """The overview graph's labels: each network's shape and update rule, the loss."""
-        for id_, text in overview.labels(self.trainer.settings).items():
-            el(id_).textContent = text
+    def _draw_tiles(self) -> None:
+        rng = np.random.default_rng(0)
+        for preset in PRESETS:
+            self.view.drawTile(preset, data.sample(preset, rng, TILE_POINTS).ravel())
 
-    def explain_step(self, kind: str) -> None:
+    def explain_step(self, kind: str, i: int, k: int) -> None:
         """Slow motion: light up the step just taken and say what it did."""
         self.show_phase(kind)
-        el("explain").textContent = overview.explanation(kind, self.trainer.settings)
+        self.view.markStep(kind)
+        el("explain").textContent = overview.explanation(kind, self.trainer.settings, i, k)
+        el("explain-sr").textContent = overview.sr_sentence(kind, i, k)
 
     def show_phase(self, phase: str) -> None:
-        """Light up in the overview the parts that the last action used: "d", "g",
+        """Light up in the graph the parts that the last action used: "d", "g",
         "epoch" (both), "play" (both, animated) or "" (nothing)."""
         el("overview").dataset.phase = phase
 
@@ -89,7 +95,7 @@ class App:
         drawn point set is kept when the link names no data set (points cannot
         travel in a link).
         """
-        changes, problems = from_query(js.window.location.hash)
+        changes, problems = from_query(window.location.hash)
         if self.trainer.settings["preset"] == "points" and "preset" not in changes:
             changes["preset"] = "points"
         if changes.get("preset") == "points" and self.trainer.points is None:
@@ -98,8 +104,7 @@ class App:
         wanted = make_settings(changes)
         diff = {k: v for k, v in wanted.items() if v != self.trainer.settings[k]}
         was_reset = bool(diff) and self.trainer.update(diff)
-        self._sync_controls()
-        self._write_url()
+        self.sync()
         if diff:
             what = ", ".join(f"{k} {v}" for k, v in diff.items())
             text = f"Settings from the address: {what}" + (" (a new model)." if was_reset else ".")
@@ -108,10 +113,9 @@ class App:
         if problems:
             text += " Ignored: " + summarise(problems)
         if was_reset:
-            self._after_reset(text)
+            self.after_reset(text, near="topbar")
         else:
-            self.say(text)
-            self.loop.dirty = True
+            self.say(text, near="topbar")
 
     def _write_url(self) -> None:
         """Put the settings in the address (a point set cannot travel in a link)."""
@@ -119,64 +123,75 @@ class App:
         if settings["preset"] == "points":
             settings["preset"] = BY_NAME["preset"].default
         query = to_query(settings)
-        js.window.history.replaceState(None, "", ("#" + query) if query else js.window.location.pathname)
+        window.history.replaceState(None, "", ("#" + query) if query else window.location.pathname)
 
     # ----- wiring --------------------------------------------------------------------------
     def _wire(self) -> None:
-        for s in SETTINGS:
-            self._on(el(f"set-{s.name}"), "change", self._setting_handler(s.name))
-        self._on(el("play"), "click", lambda e: self.toggle_play())
-        self._on(el("step-d"), "click", lambda e: self.step("d"))
-        self._on(el("step-g"), "click", lambda e: self.step("g"))
-        self._on(el("step-both"), "click", lambda e: self.step("both"))
-        self._on(el("reset"), "click", lambda e: self.reset())
-        self._on(el("recommended"), "click", lambda e: self.use_recommended())
-        self._on(el("speed"), "change", lambda e: self.set_speed(int(el("speed").value)))
+        on(el("play"), "click", lambda e: self.toggle_play())
+        on(el("step-d"), "click", lambda e: self.step("d"))
+        on(el("step-g"), "click", lambda e: self.step("g"))
+        on(el("step-both"), "click", lambda e: self.step("both"))
+        on(el("reset"), "click", lambda e: self.reset())
+        on(el("message-action"), "click", lambda e: self.undo_reset())
+        on(el("recommended"), "click", lambda e: self.use_recommended())
+        on(el("speed"), "change", lambda e: self.set_speed(int(el("speed").value)))
         for layer in LAYERS:
-            self._on(el(f"show-{layer}"), "change", lambda e: self._read_layers())
-        self._on(el("draw"), "click", lambda e: self.set_drawing(el("draw").getAttribute("aria-pressed") != "true"))
-        self._on(el("apply-drawing"), "click", lambda e: self.apply_drawing())
-        self._on(el("clear-drawing"), "click", lambda e: self.clear_drawing())
-        self._on(el("save-model"), "click", lambda e: self.save_model())
-        self._on(js.document, "keydown", self._key)
-        self._on(js.window, "resize", lambda e: setattr(self.loop, "dirty", True))
-        self._on(js.window, "hashchange", lambda e: self.follow_address())
-        api = js.Object.new()
-        api.snapshot = create_proxy(self.snapshot)
-        api.train = create_proxy(self.train)
-        api.loadModel = create_proxy(self.load_model)
-        api.loadModelFailed = create_proxy(lambda why: self.say(f"Model not loaded: {why}."))
-        self._proxies += [api.snapshot, api.train, api.loadModel, api.loadModelFailed]
-        js.window.ganlab = api
+            on(el(f"show-{layer}"), "change", lambda e: self._read_layers())
+        for tile in document.querySelectorAll("#dataset-tiles .tile"):
+            on(tile, "click", self._tile_handler(tile.dataset.preset))
+        on(el("draw"), "click", lambda e: self.set_drawing(el("draw").getAttribute("aria-pressed") != "true"))
+        on(el("apply-drawing"), "click", lambda e: self.apply_drawing())
+        on(el("clear-drawing"), "click", lambda e: self.clear_drawing())
+        on(el("save-model"), "click", lambda e: self.save_model())
+        on(document, "keydown", self._key)
+        on(window, "resize", lambda e: self._resized())
+        on(window, "hashchange", lambda e: self.follow_address())
+        window.ganlab = _object(snapshot=proxy(self.snapshot), train=proxy(self.train),
+                                loadModel=proxy(self.load_model),
+                                loadModelFailed=proxy(lambda why: self.say(f"Model not loaded: {why}.",
+                                                                           near="model-file")))
 
-    def _setting_handler(self, name: str):
+    def _resized(self) -> None:
+        self.view.layoutEdges()
+        self.loop.dirty = True
+
+    def _tile_handler(self, preset: str):
         def handler(event):
-            control = el(f"set-{name}")
-            try:
-                was_reset = self.trainer.update({name: control.value})
-            except SettingsError as err:
-                self.say(f"Not applied: {err}")
-                control.value = str(self.trainer.settings[name])
+            if preset == "points":
+                if self.trainer.points is not None:
+                    self._change({"preset": "points"}, f"tile-{preset}")
+                else:
+                    self.set_drawing(True)
                 return
-            control.value = str(self.trainer.settings[name])
-            self._sync_overview()
-            if was_reset:
-                self._after_reset(f"New model: {name} is now {self.trainer.settings[name]}.")
-            else:
-                self.say(f"{name} is now {self.trainer.settings[name]}; training goes on.")
-            self._write_url()
-            self.loop.dirty = True
+            self._change({"preset": preset}, f"tile-{preset}")
         return handler
+
+    def _change(self, changes: dict, near: str) -> None:
+        """Apply settings changes made by a button (never invalid): a new model if needed."""
+        was_reset = self.trainer.update(changes)
+        self.sync()
+        what = ", ".join(BY_NAME[k].choice_label(v) if BY_NAME[k].choices else str(v)
+                         for k, v in changes.items())
+        if was_reset:
+            self.after_reset(f"Data set: {what}, a new model.", near=near)
 
     def _read_layers(self) -> None:
         self.flags = sum(paint.FLAGS[k] for k in LAYERS if el(f"show-{k}").checked)
         self.loop.dirty = True
 
     def _key(self, event) -> None:
-        tag = (event.target.tagName or "").lower()
-        if tag in ("input", "select", "textarea") or event.ctrlKey or event.metaKey or event.altKey:
+        target = event.target
+        tag = (target.tagName or "").lower()
+        if event.key == "Escape":
+            if el("draw").getAttribute("aria-pressed") == "true":
+                self.set_drawing(False)
+            elif self.graph.close():
+                pass
             return
-        key = event.key
+        typing = tag in ("input", "select", "textarea") or bool(target.isContentEditable)
+        if typing or event.ctrlKey or event.metaKey or event.altKey:
+            return          # never while typing, never a browser shortcut
+        key = event.key.lower()         # Caps Lock on: the same keys
         if key == " ":
             if tag == "button":
                 return          # the focused button handles its own Space
@@ -201,21 +216,30 @@ class App:
     def toggle_play(self) -> None:
         self.set_playing(not self.loop.playing)
 
-    def set_playing(self, on: bool) -> None:
-        if on and self.trainer.diverged:
-            self.say("Training has diverged: press Reset first.")
-            on = False
-        self.loop.playing = on
-        self.show_phase("play" if on else "")
+    def set_playing(self, on_: bool) -> None:
+        s = self.trainer.settings
+        if on_ and self.trainer.diverged:
+            self.say("Training has diverged: press Reset first.", near="play")
+            on_ = False
+        elif on_ and s["k_d"] == 0 and s["k_g"] == 0:
+            self.say("Nothing to train: D steps and G steps per epoch are both 0. "
+                     "Set either above 0 (in the update loops of the model graph).", near="play")
+            on_ = False
+        self.loop.playing = on_
+        if on_ and self.loop.per_frame != SLOW_MOTION:
+            self.view.clearMarks()
+        self.show_phase("play" if on_ else "")
         button = el("play")
-        button.textContent = "Pause" if on else "Play"
-        button.setAttribute("aria-label", "Pause" if on else "Play")
+        label = "Pause" if on_ else "Play"
+        el("play-text").textContent = label
+        button.setAttribute("aria-label", label)
 
     def step(self, which: str) -> None:
         t = self.trainer
         {"d": t.d_step, "g": t.g_step, "both": t.epoch}[which]()
         if not self.loop.playing:
             self.show_phase("epoch" if which == "both" else which)
+            self.view.markStep({"both": "g"}.get(which, which))
         self.check_diverged()
         self.loop.dirty = True
 
@@ -240,22 +264,37 @@ class App:
         """Switch to settings that train every preset (state.RECOMMENDED): a new model."""
         changed = {k: v for k, v in RECOMMENDED.items() if self.trainer.settings[k] != v}
         if not changed:
-            self.say("Already using the recommended settings.")
+            self.say("Already using the recommended settings.", near="recommended")
             return
         if not self.trainer.update(changed):
             self.trainer.reset()
-        self._sync_controls()
-        self._write_url()
-        self._after_reset("Recommended settings (Adam, beta1 0.5, 2 x 32 units): a new model. "
-                          "Changed: " + ", ".join(f"{k} {v}" for k, v in changed.items()) + ".")
+        self.sync()
+        self.after_reset("Recommended settings (Adam, β1 0.5, 2 × 32 units): a new model. Changed: "
+                         + ", ".join(f"{BY_NAME[k].label} {v}" for k, v in changed.items()) + ".",
+                         near="recommended")
 
     def reset(self) -> None:
-        self.trainer.reset()
-        self._after_reset("Reset: a new model at epoch 0.")
+        """A new model; the old one can be had back for UNDO_S seconds."""
+        old = self.trainer
+        self.trainer = Trainer(old.settings, old.points)
+        self.trainer.generation = old.generation + 1
+        self._undo = (old, window.performance.now() + UNDO_S * 1000)
+        self.after_reset("Reset: a new model at epoch 0.", near="reset", seconds=UNDO_S, action="Undo")
 
-    def _after_reset(self, message: str) -> None:
+    def undo_reset(self) -> None:
+        if not self._undo or window.performance.now() > self._undo[1]:
+            self.say("Too late to undo that reset.", near="reset")
+            return
+        self.trainer, self._undo = self._undo[0], None
+        self.sync()
+        self.check_diverged()
+        self.say(f"Undone: back at epoch {self.trainer.epoch_count:,}.", near="reset")
+
+    def after_reset(self, message: str, near: str | None = None, **kw) -> None:
         el("diverged").hidden = True
-        self.say(message)
+        self.view.clearMarks()
+        self.show_phase("play" if self.loop.playing else "")
+        self.say(message, near, **kw)
         self.loop.dirty = True
 
     def check_diverged(self) -> None:
@@ -267,33 +306,38 @@ class App:
             el("diverged").hidden = False
 
     # ----- your own data -------------------------------------------------------------------------
-    def set_drawing(self, on: bool) -> None:
-        el("draw").setAttribute("aria-pressed", "true" if on else "false")
-        el("draw").textContent = "Stop drawing" if on else "Draw"
-        self.view.setDrawing(on)
-        if on:
-            self.say("Drawing: drag on the view to add points, then press Apply drawing.")
+    def set_drawing(self, on_: bool) -> None:
+        el("draw").setAttribute("aria-pressed", "true" if on_ else "false")
+        el("draw").textContent = "Stop drawing" if on_ else "Draw"
+        self.view.setDrawing(on_)
+        if on_:
+            self.say("Drawing: drag on the view to add points (at least "
+                     f"{MIN_DRAWN}), then press Apply drawing. Esc stops.", near="draw")
         self.loop.dirty = True
 
     def apply_drawing(self) -> None:
         flat = np.array(self.view.drawnPoints().to_py(), dtype=float)
-        if flat.size == 0:
-            self.say("Nothing to apply: the drawing is empty. Press Draw and drag on the view "
-                     "to add points; your current data and model are unchanged.")
+        if flat.size < 2 * MIN_DRAWN:
+            have = flat.size // 2
+            self.say(f"A drawing needs at least {MIN_DRAWN} points; it has {have}. Press Draw and "
+                     "drag on the view to add more; your current data and model are unchanged.",
+                     near="apply-drawing")
             return
         try:
             self.trainer.set_points(flat.reshape(-1, 2))
         except DataError as err:
-            self.say(f"Drawing not applied: {err}. Your current data and model are unchanged.")
+            self.say(f"Drawing not applied: {err}. Your current data and model are unchanged.",
+                     near="apply-drawing")
             return
-        el("set-preset").value = "points"
         self.set_drawing(False)
-        self._write_url()
-        self._after_reset(f"Training on your {len(self.trainer.points)} drawn points (new model).")
+        self.sync()
+        self.after_reset(f"Training on your {len(self.trainer.points)} drawn points (new model).",
+                         near="apply-drawing")
 
     def clear_drawing(self) -> None:
         self.view.clearDrawing()
-        self.say("Drawing cleared (the training data is unchanged until you apply a drawing).")
+        self.say("Drawing cleared (the training data is unchanged until you apply a drawing).",
+                 near="clear-drawing")
         self.loop.dirty = True
 
     # ----- model files ------------------------------------------------------------------------
@@ -302,37 +346,38 @@ class App:
         try:
             text = modelfile.to_json(self.trainer)
         except ModelFileError as err:
-            self.say(f"Not saved: {err}.")
+            self.say(f"Not saved: {err}.", near="save-model")
             return
         name = f"ganlab-{self.trainer.settings['preset']}-epoch{self.trainer.epoch_count}.json"
         self.view.download(name, text)
-        self.say(f"Saved {name}.")
+        self.say(f"Saved {name}.", near="save-model")
 
     def load_model(self, name: str, text: str) -> None:
         """Replace the model with one loaded from a file; a bad file changes nothing."""
         try:
             trainer = modelfile.from_json(str(text))
         except ModelFileError as err:
-            self.say(f"Model not loaded: {name}: {err}. The current model is unchanged.")
+            self.say(f"Model not loaded: {name}: {err}. The current model is unchanged.",
+                     near="model-file", seconds=12)
             return
         self.set_playing(False)
         self.trainer = trainer
-        self._sync_controls()
-        self._write_url()
+        self.sync()
         el("diverged").hidden = True
         self.check_diverged()
         if not trainer.diverged:
-            self.say(f"Loaded {name}: epoch {trainer.epoch_count}, data {trainer.settings['preset']}.")
+            self.say(f"Loaded {name}: epoch {trainer.epoch_count}, data {trainer.settings['preset']}.",
+                     near="model-file")
         self.loop.dirty = True
 
     # ----- rendering -------------------------------------------------------------------------------
     def render(self) -> None:
         t = self.trainer
-        with_manifold = bool(self.flags & paint.FLAGS["manifold"])
         if t.diverged and not np.isfinite(t.G.params).all():
             return      # nothing sensible to draw; the message says why
-        fr = fields.frame(t, with_manifold=with_manifold)
-        paint.draw(self.view, fr, self.flags, t.settings["noise_dim"])
+        fr = fields.frame(t)    # the manifold always: the generator's thumbnail shows it
+        self.painter.draw(fr, self.flags)
+        self.graph.show_losses(t.last_d_loss, t.last_g_loss)
         self.charts.update(t.history)
         self._metrics_text()
 
@@ -369,6 +414,14 @@ class App:
         })
 
 
+def _object(**members):
+    """A plain JavaScript object with these members."""
+    obj = window.Object.new()
+    for key, value in members.items():
+        setattr(obj, key, value)
+    return obj
+
+
 def _wasm_bytes() -> int:
     """The interpreter's WebAssembly memory (it only grows: the soak test watches it).
     `pyodide_js` is Pyodide's own module; PyScript offers no equivalent."""
@@ -379,10 +432,15 @@ def _wasm_bytes() -> int:
 def start() -> App:
     """Build the app, start the animation loop and mark the page ready."""
     app = App()
-    for node in js.document.querySelectorAll("button, input, select"):
+    for node in document.querySelectorAll("button, input, select"):
         node.disabled = False
+    app.sync()
+    app.view.layoutEdges()
     app.loop.start()
     el("loading").hidden = True
-    js.window.ganlabReadyAt = js.performance.now()     # for the start-up benchmark
-    js.document.body.dataset.state = "ready"
+    window.ganlabReadyAt = window.performance.now()     # for the start-up benchmark
+    document.body.dataset.state = "ready"
+    if app._problems:
+        app.say("Ignored from the link: " + summarise(app._problems), near="topbar", seconds=12)
+        app._write_url()       # the address now says what the page really uses
     return app

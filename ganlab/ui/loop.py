@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import time
 
-import js
-from pyodide.ffi import create_proxy
+from pyscript import document, window
+from pyscript.ffi import create_proxy
 
 FRAME_MS = 16.7
 MIN_BUDGET_MS, MAX_BUDGET_MS = 2.0, 10.0
@@ -42,6 +42,7 @@ class Loop:
         self._steps_s = 0.0
         self._steps_epoch = -1
         self._slow_at = 0.0
+        self._slow_counts = {"d": 0, "g": 0}
         self._proxy = create_proxy(self._tick)
         self._window_start = time.perf_counter()
         self._window_frames = 0
@@ -49,7 +50,7 @@ class Loop:
         self._shown_epoch = -1
 
     def start(self) -> None:
-        js.requestAnimationFrame(self._proxy)
+        window.requestAnimationFrame(self._proxy)
 
     def set_speed(self, per_frame: int) -> None:
         """Epochs per frame: 0 = as many as fit the budget, SLOW_MOTION = one step
@@ -80,9 +81,16 @@ class Loop:
             return 0
         self._slow_at = now
         before = t.epoch_count
-        kind = self._one_step(t) or self._one_step(t)   # the second: a fresh epoch
+        fresh = self._steps is None or self._steps_of is not t
+        kind = self._one_step(t)
+        if kind is None:
+            fresh, kind = True, self._one_step(t)        # a fresh epoch
+        if fresh:
+            self._slow_counts = {"d": 0, "g": 0}
         if kind:
-            self.app.explain_step(kind)
+            self._slow_counts[kind] += 1
+            k = t.settings["k_d" if kind == "d" else "k_g"]
+            self.app.explain_step(kind, self._slow_counts[kind], k)
         return max(0, t.epoch_count - before)
 
     def _train(self) -> int:
@@ -141,18 +149,18 @@ class Loop:
         except Exception as err:    # a bug: keep the page alive, say so, and log it loudly
             self.app.set_playing(False)
             self.app.say(f"Something went wrong while training: {err}")
-            js.console.error(f"ganlab loop: {err!r}")
+            window.console.error(f"ganlab loop: {err!r}")
         finally:
-            js.requestAnimationFrame(self._proxy)
+            window.requestAnimationFrame(self._proxy)
 
     def _readouts(self) -> None:
         epoch = self.app.trainer.epoch_count
         if epoch != self._shown_epoch:
-            js.document.getElementById("epoch").textContent = str(epoch)
+            document.getElementById("epoch").textContent = str(epoch)
             self._shown_epoch = epoch
         now = time.perf_counter()
         span = now - self._window_start
         if span >= 0.5:
-            js.document.getElementById("eps").textContent = f"{self._window_epochs / span:,.0f}"
-            js.document.getElementById("fps").textContent = f"{self._window_frames / span:.0f}"
+            document.getElementById("eps").textContent = f"{self._window_epochs / span:,.0f}"
+            document.getElementById("fps").textContent = f"{self._window_frames / span:.0f}"
             self._window_start, self._window_frames, self._window_epochs = now, 0, 0

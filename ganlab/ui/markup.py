@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..state import SETTINGS, Setting
+from ..state import BY_NAME, SETTINGS, Setting
 
 GROUPS = (("data", "Data"), ("generator", "Generator"), ("discriminator", "Discriminator"),
           ("training", "Training"))
@@ -22,13 +22,31 @@ def q(text: str) -> str:
     return '"' + escape(text, quote=True) + '"'
 
 
+# The parts of the model overview graph and the settings each opens in place.
+# Every setting but the seed belongs to one part (beta1/beta2/momentum to both
+# update loops: one optimiser hyperparameter table, shared by D and G).
+PARTS = {
+    "noise": ("Noise", ("noise_dim", "noise")),
+    "real": ("Real samples", ("preset", "jitter")),
+    "fake": ("Fake samples", ("batch",)),
+    "generator": ("Generator", ("g_layers", "g_units", "g_activation")),
+    "update-g": ("Generator's update", ("optimizer_g", "lr_g", "beta1", "beta2", "momentum", "k_g")),
+    "discriminator": ("Discriminator", ("d_layers", "d_units", "d_activation")),
+    "update-d": ("Discriminator's update", ("optimizer_d", "lr_d", "beta1", "beta2", "momentum", "k_d")),
+    "loss": ("Loss", ("loss", "clip")),
+}
+
+
 def control(s: Setting) -> str:
-    """One labelled control for setting `s`; its id is "set-" + the setting's name."""
+    """One labelled control for setting `s` in its own row (id "row-" + name): the
+    field (id "set-" + name), a visible one-line hint, and a message line where
+    the page says what is wrong with a value typed there."""
     cid = f"set-{s.name}"
-    desc = f'<span class="help" id="{cid}-help">{escape(s.help)} '\
-           f'({escape(s.describe_limits())})</span>'
+    desc = (f'<span class="hint" id="{cid}-help">{escape(s.help)} '
+            f'({escape(s.describe_limits())})</span>'
+            f'<span class="field-msg" id="{cid}-msg" aria-live="polite"></span>')
     common = (f'id="{cid}" name="{s.name}" data-setting="{s.name}" '
-              f'aria-describedby="{cid}-help" title="{escape(s.help, quote=True)}" disabled')
+              f'aria-describedby="{cid}-help {cid}-msg" disabled')
     if s.choices:
         opts = "".join(
             f'<option value={q(c.name)}{" selected" if c.name == s.default else ""}'
@@ -42,8 +60,11 @@ def control(s: Setting) -> str:
             lo, hi, step = repr(s.lo), repr(s.hi), "any"
         field = (f'<input type="number" {common} min="{lo}" max="{hi}" step="{step}" '
                  f'value="{s.default}" inputmode="decimal">')
-    return (f'<div class="setting{" resets" if s.resets else ""}">'
-            f'<label for="{cid}">{escape(s.label)}</label>{field}{desc}</div>')
+    # The empty slot marks the row's home: a graph node's settings panel borrows
+    # the row while it is open and puts it back before the slot when it closes.
+    return (f'<div class="setting{" resets" if s.resets else ""}" id="row-{s.name}">'
+            f'<label for="{cid}">{escape(s.label)}</label>{field}{desc}</div>'
+            f'<span class="slot" id="slot-{s.name}" hidden></span>')
 
 
 def controls_html() -> str:
@@ -54,3 +75,23 @@ def controls_html() -> str:
         out.append(f'<fieldset class="group" id="group-{key}"><legend>{title}</legend>'
                    f'{items}</fieldset>')
     return "\n".join(out)
+
+
+def tiles_html() -> str:
+    """The data set picker: one tile per data set with a small picture of its real
+    samples (drawn once Python is up) and its name, then a "Draw your own" tile.
+    A radio group: the tile of the data set in use is checked."""
+    out = []
+    for c in BY_NAME["preset"].choices.entries():
+        if c.name == "points":
+            continue
+        checked = "true" if c.name == BY_NAME["preset"].default else "false"
+        out.append(f'<button type="button" role="radio" class="tile" id="tile-{c.name}" '
+                   f'data-preset="{c.name}" aria-checked="{checked}" title={q(c.label)} disabled>'
+                   f'<canvas width="40" height="40" aria-hidden="true"></canvas>'
+                   f'<span class="tile-name">{escape(c.label)}</span></button>')
+    out.append('<button type="button" role="radio" class="tile" id="tile-points" '
+               'data-preset="points" aria-checked="false" title="Draw your own data" disabled>'
+               '<span class="pencil" aria-hidden="true">✎</span>'
+               '<span class="tile-name">draw your own</span></button>')
+    return "".join(out)

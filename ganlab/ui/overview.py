@@ -25,18 +25,84 @@ def labels(s: dict) -> dict[str, str]:
         out[f"ov-update-{net}"] = (f"update {net.upper()}: {_name(s, f'optimizer_{net}')}, "
                                    f"lr {s[f'lr_{net}']:g}, {k} step{'' if k == 1 else 's'}")
     out["ov-loss"] = _name(s, "loss").split(" (")[0]     # "log loss (non-saturating)" -> "log loss"
+    dim = s["noise_dim"]
+    out["ov-noise"] = f"{dim}D {_name(s, 'noise')}"
     return out
 
 
-def explanation(kind: str, s: dict) -> str:
-    """What a discriminator ("d") or generator ("g") step just did, in words."""
+def plain_number(v: float) -> str:
+    """A number as a learner writes it: 0.00001, not 1e-05."""
+    text = f"{v:.10f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
+def limits(setting) -> str:
+    """A setting's allowed values, in the page's words."""
+    if setting.choices:
+        return "one of " + ", ".join(c.label for c in setting.choices.entries())
+    if setting.kind is int:
+        return f"a whole number from {int(setting.lo):,} to {int(setting.hi):,}"
+    return f"between {plain_number(setting.lo)} and {plain_number(setting.hi)}"
+
+
+def problem(name: str, raw: str) -> str:
+    """What is wrong with `raw` typed into setting `name`, in the words the page shows."""
+    setting = BY_NAME[name]
+    typed = raw.strip()
+    typed = "nothing" if not typed else (typed if len(typed) <= 24 else typed[:23] + "…")
+    return f"{setting.label} must be {limits(setting)}; you typed {typed}."
+
+
+def unused(s: dict) -> dict[str, str]:
+    """The settings that do nothing with settings `s`, each with the reason, in words:
+    an optimiser hyperparameter no chosen optimiser reads, a loss's own setting when
+    another loss is chosen, the jitter when no point set is used."""
+    from .. import losses, optim
+    read = set()
+    for net in ("d", "g"):
+        read |= {name.format(net=net)
+                 for name in optim.KINDS[s[f"optimizer_{net}"]].hyperparameters.values()}
+    out = {}
+    for kind, cls in optim.KINDS.items():
+        for name in cls.hyperparameters.values():
+            if "{" not in name and name not in read:
+                users = [BY_NAME["optimizer_d"].choice_label(k) for k, c in optim.KINDS.items()
+                         if name in c.hyperparameters.values()]
+                out[name] = f"Used only by the {' or '.join(users)} optimiser; neither network uses it now."
+    for entry in losses.REGISTRY.entries():
+        for name in entry.settings:
+            if s["loss"] != entry.name:
+                out[name] = f"Used only by the {entry.label} loss."
+    if s["preset"] != "points":
+        out["jitter"] = "Used only for your own points (a drawing or an imported set)."
+    return out
+
+
+def step_title(kind: str, i: int, k: int) -> str:
+    """"Discriminator step 1 of 2": which step of the epoch slow motion just took."""
+    who = "Discriminator" if kind == "d" else "Generator"
+    return f"{who} step {i} of {k}"
+
+
+def explanation(kind: str, s: dict, i: int = 1, k: int = 1) -> str:
+    """What a discriminator ("d") or generator ("g") step just did, in words that are
+    right for the loss in use (hinge and Wasserstein have no probability)."""
+    from .. import losses
+    loss = losses.get(s["loss"])
     n = s["batch"]
     if kind == "d":
-        return (f"Discriminator step: {n} real and {n} fake samples go through D together. "
-                f"Its loss ({_name(s, 'loss')}) rewards D(x) near 1 on real and near 0 on fake "
-                "samples, and D's weights take one step down that loss; the generator stays "
-                "as it is. Watch the background change.")
-    return (f"Generator step: {n} fresh noise vectors go through G, then D. G's loss rewards "
-            "fakes that D calls real; its gradient flows back through D (unchanged) into G's "
-            "weights, which take one step. The pink arrows show that pull; watch the purple "
-            "dots move.")
+        return (f"{step_title(kind, i, k)}: {n} real and {n} fake samples go through D, whose "
+                f"output is {loss.verdict}. Its {loss.label} loss pushes that output up on the "
+                "real samples and down on the fakes, and D's weights take one step; the "
+                "generator stays as it is. The background shows D's new verdict.")
+    return (f"{step_title(kind, i, k)}: {n} fresh noise vectors go through G, then through D "
+            f"(unchanged). G's {loss.label} loss rewards fakes that D scores as real; its "
+            "gradient flows back through D into G's weights, which take one step. The pink "
+            "lines show that pull; the faint dots are where the fakes were.")
+
+
+def sr_sentence(kind: str, i: int, k: int) -> str:
+    """One short sentence per slow-motion step for a screen reader."""
+    if kind == "d":
+        return f"{step_title(kind, i, k)}: the discriminator learned; the background changed."
+    return f"{step_title(kind, i, k)}: the generator learned; the fakes moved."

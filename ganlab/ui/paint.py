@@ -2,30 +2,59 @@
 
 Every layer of a frame goes to JavaScript in ONE float64 buffer and one call, so a
 frame costs a single Python -> JS crossing whatever the number of points; the
-painter reads the buffer in place (PyProxy.getBuffer) and releases it.
+painter reads the buffer in place (PyProxy.getBuffer) and releases it. Where each
+layer sits in the buffer is a *named layout* (name -> [offset, length]), sent to
+the painter only when it changes (a new batch of shown points, the manifold
+switching between grid and curve), so the painter reads layers by name.
 """
 from __future__ import annotations
+
+import json
 
 import numpy as np
 
 from .. import fields
 
 FLAGS = {"heat": 1, "real": 2, "fake": 4, "manifold": 8, "grad": 16, "pred": 32}
+# The frame's layers, in buffer order: a name and the Frame attribute it comes from.
+LAYERS = ("heat", "real", "fake", "d_real", "d_fake", "arrows", "noise", "manifold", "shade")
+
+
+def layout(fr: fields.Frame) -> dict:
+    """Name -> [offset, length] of each layer in the packed buffer, plus the shapes
+    the painter needs: "res" (heatmap side) and "curve" (1D noise: the manifold is a
+    curve, not a grid)."""
+    out, at = {}, 0
+    for name in LAYERS:
+        arr = getattr(fr, name)
+        size = 0 if arr is None else arr.size
+        out[name] = [at, size]
+        at += size
+    out["res"] = fr.heat.shape[0]
+    out["curve"] = fr.shade is not None and fr.shade.ndim == 1
+    return out
 
 
 def pack(fr: fields.Frame) -> np.ndarray:
-    """The frame's arrays end to end, in the order the painter expects."""
-    parts = [fr.heat, fr.real, fr.fake, fr.d_real, fr.d_fake, fr.arrows]
-    if fr.manifold is not None:
-        parts += [fr.manifold, fr.shade]
-    return np.concatenate([np.ravel(p) for p in parts])
+    """The frame's arrays end to end, in LAYERS order (see `layout`)."""
+    return np.concatenate([np.ravel(getattr(fr, name)) for name in LAYERS
+                           if getattr(fr, name) is not None])
 
 
-def draw(view, fr: fields.Frame, flags: int, noise_dim: int) -> None:
-    """Paint frame `fr` with the layers in `flags` (a sum of FLAGS values)."""
-    k = 0 if fr.manifold is None else len(fr.manifold)
-    view.frame(pack(fr), fr.heat.shape[0], len(fr.real), len(fr.fake), k,
-               noise_dim == 1, flags)
+class Painter:
+    """Sends frames to the painter: the layout when it changes, then one buffer."""
+
+    def __init__(self, view):
+        self.view = view
+        self._layout = None
+
+    def draw(self, fr: fields.Frame, flags: int) -> None:
+        """Paint frame `fr` with the layers in `flags` (a sum of FLAGS values)."""
+        lay = json.dumps(layout(fr))
+        if lay != self._layout:
+            self.view.setLayout(lay)
+            self._layout = lay
+        self.view.frame(pack(fr), flags)
 
 
 class Charts:

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pagekit import (count_colour, heat_pixels, painted, redraw, snapshot, wait_snapshot,  # noqa: E402
                      wait_until)
 
-from ganlab.state import SETTINGS  # noqa: E402
+from ganlab.state import DEFAULTS, SETTINGS  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -29,21 +29,30 @@ BUTTONS = ("Play", "Step discriminator", "Step generator", "Step both", "Reset",
 
 
 def test_ready_with_every_control_enabled_and_named(page, site_url, open_ready):
+    """Every control is enabled once Python is up, except the settings that do nothing
+    with the settings in use, each disabled with its reason shown under it."""
+    from ganlab.ui import overview
     open_ready(page, site_url)
     assert page.evaluate("() => document.body.dataset.state") == "ready"
     expect(page.locator("#loading")).to_be_hidden()
     expect(page.locator("#error-panel")).to_be_hidden()
 
+    unused = overview.unused(DEFAULTS)
+    assert set(unused) == {"jitter", "clip", "beta1", "beta2", "momentum"}
     disabled = page.evaluate(
         "() => [...document.querySelectorAll('button, input, select')]"
         ".filter(e => e.disabled).map(e => e.id)")
-    assert disabled == []
+    assert sorted(disabled) == sorted(f"set-{n}" for n in unused)
     for s in SETTINGS:
-        expect(page.locator(f"#set-{s.name}")).to_be_enabled()
+        if s.name in unused:
+            expect(page.locator(f"#set-{s.name}")).to_be_disabled()
+            expect(page.locator(f"#set-{s.name}-msg")).to_have_text(unused[s.name])
+        else:
+            expect(page.locator(f"#set-{s.name}")).to_be_enabled()
 
     for name in BUTTONS:
         expect(page.get_by_role("button", name=name, exact=True)).to_have_count(1)
-    buttons = page.locator("button")
+    buttons = page.locator("button:not(.node):not(.loop):not(.tile):not(#message-action):not(#part-close)")
     assert buttons.count() == len(BUTTONS)
     for i in range(buttons.count()):
         expect(buttons.nth(i)).to_have_accessible_name(re.compile(r"\S"))
@@ -261,7 +270,7 @@ def test_overview_graph_lights_up_what_each_step_uses(page, site_url, open_ready
     open_ready(page, site_url)
     graph = page.locator("#overview")
     expect(graph).to_have_attribute("data-phase", "")
-    loop_d, loop_g = page.locator("#overview .loop.d"), page.locator("#overview .loop.g")
+    loop_d, loop_g = page.locator("#edges path.loop.d").first, page.locator("#edges path.loop.g").first
     stroke = lambda loc: loc.evaluate("e => getComputedStyle(e).stroke")  # noqa: E731
 
     idle_d, idle_g = stroke(loop_d), stroke(loop_g)
@@ -300,21 +309,30 @@ def test_overview_graph_labels_follow_the_settings(page, site_url, open_ready):
 
 
 def test_slow_motion_takes_one_explained_step_at_a_time(page, site_url, open_ready):
-    open_ready(page, site_url + "#k_d=1")
+    open_ready(page, site_url)
+    page.evaluate("""() => { window.__shift = 0; new PerformanceObserver(list => {
+        for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
+    }).observe({ type: 'layout-shift', buffered: false }); }""")
     page.select_option("#speed", "-1")
     expect(page.locator("#explain")).to_contain_text("Slow motion")
     page.get_by_role("button", name="Play").click()
     wait_snapshot(page, "s.d_steps === 1")
     s = snapshot(page)
     assert (s["g_steps"], s["epoch"]) == (0, 0), "one step at a time"
-    expect(page.locator("#explain")).to_contain_text("Discriminator step: 150 real and 150 fake")
+    expect(page.locator("#explain")).to_contain_text("Discriminator step 1 of 2: 150 real and 150 fake")
+    expect(page.locator("#explain-sr")).to_have_text(
+        "Discriminator step 1 of 2: the discriminator learned; the background changed.")
     expect(page.locator("#overview")).to_have_attribute("data-phase", "d")
+    expect(page.locator("#heat-old")).to_have_class("fading")     # the old verdict fades out
+    wait_snapshot(page, "s.d_steps === 2")
+    expect(page.locator("#explain")).to_contain_text("Discriminator step 2 of 2")
     wait_snapshot(page, "s.g_steps === 1")
     s = snapshot(page)
-    assert (s["d_steps"], s["epoch"]) == (1, 1), "the epoch is counted with its last step"
-    expect(page.locator("#explain")).to_contain_text("Generator step")
+    assert (s["d_steps"], s["epoch"]) == (2, 1), "the epoch is counted with its last step"
+    expect(page.locator("#explain")).to_contain_text("Generator step 1 of 1")
     expect(page.locator("#overview")).to_have_attribute("data-phase", "g")
     expect(page.locator("#epoch")).to_have_text("1")
+    assert page.evaluate("() => window.__shift") == 0, "the explanation moved the page"
     page.get_by_role("button", name="Pause").click()
     page.select_option("#speed", "0")
     expect(page.locator("#explain")).to_have_text("")

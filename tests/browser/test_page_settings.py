@@ -29,16 +29,28 @@ def test_settings_changes_take_effect(page, site_url, open_ready):
     wait_snapshot(page, "s.settings.lr_d === 0.05")
     s = snapshot(page)
     assert s["epoch"] == 5, "changing lr_d must not reset the model"
-    expect(page.locator("#message")).to_contain_text("lr_d is now 0.05")
+    expect(page.locator("#message")).to_contain_text("D learning rate is now 0.05; training goes on.")
     assert "lr_d=0.05" in page.evaluate("() => location.hash")
 
-    # A bad value changes nothing: the page says why and the control goes back.
+    # A bad value changes nothing: it stays in its field, marked and explained there
+    # in the page's words, until Esc puts the value in use back.
+    field = page.locator("#set-lr_d")
     set_value(page, "#set-lr_d", "100")
-    expect(page.locator("#message")).to_contain_text("lr_d must be")
-    expect(page.locator("#set-lr_d")).to_have_value("0.05")
+    expect(page.locator("#set-lr_d-msg")).to_contain_text(
+        "D learning rate must be between 0.00001 and 10; you typed 100.")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_value("100")
     s = snapshot(page)
     assert s["settings"]["lr_d"] == 0.05 and s["epoch"] == 5
     assert "lr_d=0.05" in page.evaluate("() => location.hash")
+    msg, box = page.locator("#set-lr_d-msg").bounding_box(), field.bounding_box()
+    assert 0 <= msg["y"] - (box["y"] + box["height"]) < 40, "the message sits under its field"
+    assert "lr_d" not in page.locator("#set-lr_d-msg").inner_text()
+    field.focus()
+    page.keyboard.press("Escape")
+    expect(field).to_have_value("0.05")
+    expect(field).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#set-lr_d-msg")).to_have_text("")
 
     # An architecture change starts a new model.
     set_value(page, "#set-g_units", "16")
@@ -46,7 +58,7 @@ def test_settings_changes_take_effect(page, site_url, open_ready):
     s = snapshot(page)
     assert s["epoch"] == 0 and s["d_steps"] == 0
     expect(page.locator("#epoch")).to_have_text("0")
-    expect(page.locator("#message")).to_contain_text("New model")
+    expect(page.locator("#message")).to_contain_text("Generator units is now 16: a new model.")
     assert s["settings"]["lr_d"] == 0.05, "the earlier change is kept"
     h = page.evaluate("() => location.hash")
     assert "lr_d=0.05" in h and "g_units=16" in h

@@ -102,7 +102,7 @@ def test_applying_an_empty_drawing_changes_nothing(page, site_url, open_ready):
     assert page.evaluate("() => window.ganlab.train(5)") == 5
     before = snapshot(page)
     page.get_by_role("button", name="Apply drawing").click()
-    expect(page.locator("#message")).to_contain_text("empty")
+    expect(page.locator("#message")).to_contain_text("A drawing needs at least 10 points; it has 0.")
     after = snapshot(page)
     assert after["settings"] == before["settings"]
     assert after["settings"]["preset"] == "gaussians" and after["points"] is None
