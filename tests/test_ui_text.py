@@ -93,7 +93,7 @@ def test_help_text_is_escaped():
 def test_overview_labels_for_the_defaults():
     assert overview.labels(dict(DEFAULTS)) == {
         "ov-g": "1×8 ReLU", "ov-d": "1×8 ReLU",
-        "ov-update-g": "update G: SGD, lr 0.03, 1 step",
+        "ov-update-g": "update G: SGD, lr 0.1, 1 step",
         "ov-update-d": "update D: SGD, lr 0.1, 2 steps",
         "ov-loss": "log loss",
     }
