@@ -67,8 +67,9 @@ def count_calls(settings: dict | None = None, epochs: int = 2000) -> float:
     return _Counted.calls / epochs
 
 
-def time_epochs(settings: dict, seconds: float) -> dict:
+def time_epochs(settings: dict, seconds: float, record: bool = True) -> dict:
     t = Trainer(settings)
+    t.record_metrics = record
     t.train(20)
     n, start = 0, time.perf_counter()
     batch = 10
@@ -80,8 +81,22 @@ def time_epochs(settings: dict, seconds: float) -> dict:
     return {"epochs_per_s": round(n / dt, 1), "ms_per_epoch": round(1e3 * dt / n, 4), "epochs": n}
 
 
+def recording_cost(seconds: float) -> dict:
+    """Epochs/s at the defaults with the metric series recorded (KL/JS every 10
+    epochs, precision/recall every 50) and without; runs alternate, best of 3 each,
+    so a busy machine disturbs both alike."""
+    on, off = [], []
+    for _ in range(3):
+        on.append(time_epochs({}, seconds / 3)["epochs_per_s"])
+        off.append(time_epochs({}, seconds / 3, record=False)["epochs_per_s"])
+    with_, without = max(on), max(off)
+    return {"with_metrics": with_, "without_metrics": without,
+            "cost_percent": round(100 * (1 - with_ / without), 1)}
+
+
 def run(seconds: float = 2.0) -> dict:
     out = {name: time_epochs(cfg, seconds) for name, cfg in CONFIGS.items()}
+    out["recording"] = recording_cost(2 * seconds)
     out["numpy_calls_per_epoch_defaults"] = round(count_calls(), 1)
     out["numpy"] = np.__version__
     out["blas_threads_env"] = os.environ.get("OPENBLAS_NUM_THREADS")
@@ -93,5 +108,8 @@ def format_table(result: dict) -> str:
     for name in CONFIGS:
         r = result[name]
         lines.append(f"{name:16} {r['epochs_per_s']:>10,.0f} {r['ms_per_epoch']:>10.4f}")
+    r = result["recording"]
+    lines.append(f"defaults: {r['with_metrics']:,.0f} epochs/s recording metrics, "
+                 f"{r['without_metrics']:,.0f} without (cost {r['cost_percent']} %)")
     lines.append(f"NumPy calls per epoch at the defaults: {result['numpy_calls_per_epoch_defaults']}")
     return "\n".join(lines)

@@ -18,9 +18,10 @@ from . import data, files, modelfile, noise
 from .gan import Trainer
 from .modelfile import ModelFileError
 from .textnum import number, whole
-from .state import OPTIMIZERS, SETTINGS, SettingsError, make_settings, validate
+from .state import OPTIMIZERS, RECIPES, SETTINGS, SettingsError, make_settings, validate
 
 MAX_EPOCHS = 10_000_000
+DEFAULT_EPOCHS = 2000
 MAX_SAMPLES = 1_000_000
 
 
@@ -62,7 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("train", help="train a GAN and report its losses and KL/JS")
     t.add_argument("--points", metavar="FILE.csv",
                    help="train on a point set from a CSV file (x,y in [0,1]); sets --preset points")
-    t.add_argument("--epochs", type=_count(0, MAX_EPOCHS, "--epochs"), default=2000)
+    t.add_argument("--epochs", type=_count(0, MAX_EPOCHS, "--epochs"), default=None,
+                   help=f"epochs to train (default {DEFAULT_EPOCHS:,}, or the recipe's with "
+                        "--recommended)")
+    t.add_argument("--recommended", action="store_true",
+                   help="start from the data set's recipe (as the page's 'Use recommended "
+                        "settings'); any other flag given overrides it")
     t.add_argument("--save", metavar="MODEL.json", help="save the trained model as JSON")
     t.add_argument("--json", action="store_true", help="end with one JSON line of results")
     t.add_argument("--optimizer", help="set both --optimizer-d and --optimizer-g")
@@ -104,6 +110,13 @@ def cmd_train(args) -> int:
             raise UsageError("give either --preset or --points, not both")
         points = data.read_csv(args.points)
         changes["preset"] = "points"
+    epochs = DEFAULT_EPOCHS if args.epochs is None else args.epochs
+    if args.recommended:
+        preset = make_settings(changes)["preset"]
+        recipe = RECIPES[preset]
+        changes = dict(recipe.changes, **changes)      # the flags given win
+        if args.epochs is None:
+            epochs = recipe.epochs
     settings = make_settings(changes)
     if settings["preset"] == "points" and points is None:
         raise UsageError("--preset points needs --points FILE.csv")
@@ -111,13 +124,13 @@ def cmd_train(args) -> int:
     start = time.perf_counter()
     last_report = start
     done = 0
-    while done < args.epochs and not trainer.diverged:
-        done += trainer.train(min(200, args.epochs - done))
+    while done < epochs and not trainer.diverged:
+        done += trainer.train(min(200, epochs - done))
         now = time.perf_counter()
         if now - last_report > 1.0:
             last_report = now
             _, js = trainer.kl_js()
-            print(f"epoch {trainer.epoch_count}/{args.epochs}  D loss {trainer.last_d_loss}  "
+            print(f"epoch {trainer.epoch_count}/{epochs}  D loss {trainer.last_d_loss}  "
                   f"G loss {trainer.last_g_loss}  JS {js:.3f}", file=sys.stderr, flush=True)
     seconds = time.perf_counter() - start
     result = trainer.summary()
@@ -133,7 +146,8 @@ def cmd_train(args) -> int:
     if args.json:
         print(json.dumps(result))
     else:
-        for key in ("epochs", "d_loss", "g_loss", "kl", "js", "modes", "diverged", "seconds"):
+        for key in ("epochs", "d_loss", "g_loss", "kl", "js", "precision", "recall", "modes",
+                    "verdict", "diverged", "seconds"):
             print(f"{key}: {result[key]}")
     return 0
 

@@ -21,9 +21,17 @@ NumPy calls few, real points and noise are drawn POOL rows at a time and handed
 out in slices (`_Pool`); a pool is redrawn from the same generator when used up.
 
 History: the D and G losses of the last step of each kind, every epoch; KL and
-JS every METRICS_EVERY epochs (and at epoch 0). When a series reaches
-History.CAP points, every other point is dropped and the recording stride
-doubles, so memory stays bounded however long it trains.
+JS every METRICS_EVERY (10) epochs, often enough to draw an oscillation of 40
+epochs; precision and recall every QUALITY_EVERY (50) epochs (they cost about
+three times as much); each also at epoch 0. When a series reaches History.CAP
+points, every other point is dropped and the recording stride doubles, so
+memory stays bounded however long it trains. `record_metrics = False` turns the
+metric series off (the benchmark measures what they cost).
+
+An epoch spread over several calls (`epoch_steps`: slow motion, or a slow epoch
+spread over animation frames) keeps its position in `epoch_pos`, the steps of
+the unfinished epoch already done; a model file stores it, so a model saved in
+the middle of an epoch continues with the rest of that epoch when loaded.
 """
 from __future__ import annotations
 
@@ -41,7 +49,8 @@ N_SHOW_REAL = 400       # real points the views show
 N_SHOW_FAKE = 200       # fakes the views show, from a fixed noise batch
 N_METRIC_FAKE = 2500    # fakes behind the KL/JS histogram
 N_METRIC_REAL = 5000    # reals behind the KL/JS histogram
-METRICS_EVERY = 50
+METRICS_EVERY = 10      # epochs between KL/JS records
+QUALITY_EVERY = 50      # epochs between precision/recall records
 G_OUT_SCALE = 0.15      # initial spread of the fakes, about 0.15 per axis
 EXPLODED = 1e12         # squared parameter norm treated as blown up
 
@@ -96,7 +105,12 @@ class History:
     def __init__(self):
         self.losses: list[list] = []    # [epoch, d_loss, g_loss]
         self.metrics: list[list] = []   # [epoch, kl, js]
-        self.stride = {"losses": 1, "metrics": METRICS_EVERY}
+        self.quality: list[list] = []   # [epoch, precision, recall]
+        self.stride = {"losses": 1, "metrics": METRICS_EVERY, "quality": QUALITY_EVERY}
+
+    def due(self, series: str, epoch: int) -> bool:
+        """Whether `series` records a row at `epoch` (its stride divides the epoch)."""
+        return epoch % self.stride[series] == 0
 
     def add(self, series: str, epoch: int, *values) -> None:
         stride = self.stride[series]
@@ -110,11 +124,14 @@ class History:
             rows[:] = [r for r in rows if r[0] % stride == 0]
 
     def to_dict(self) -> dict:
-        return {"losses": self.losses, "metrics": self.metrics, "stride": self.stride}
+        return {"losses": self.losses, "metrics": self.metrics, "quality": self.quality,
+                "stride": self.stride}
 
 
 class Trainer:
     """A GAN on 2D points: settings, both networks, their optimisers and the history."""
+
+    record_metrics = True       # False: no KL/JS or precision/recall in the history
 
     def __init__(self, settings: dict | None = None, points=None):
         self.settings = make_settings(settings or {})
@@ -136,18 +153,22 @@ class Trainer:
         self.show_noise = noise.sample(rng, s["noise"], N_SHOW_FAKE, s["noise_dim"])
         self.show_real = self.sample_real(rng, N_SHOW_REAL)
         self.metric_noise = noise.sample(rng, s["noise"], N_METRIC_FAKE, s["noise_dim"])
-        self.real_hist = metrics.histogram(self.sample_real(rng, N_METRIC_REAL))
+        metric_real = self.sample_real(rng, N_METRIC_REAL)
+        self.real_hist = metrics.histogram(metric_real)
+        # Precision and recall use the first PR_POINTS of the same reals and fakes.
+        self.pr_real = metric_real[:metrics.PR_POINTS].copy()
+        self.pr_real_radii = metrics.knn_radii(self.pr_real)
         self._real = _Pool(self.sample_real)
         # Noise rows carry an extra column of ones: G's first layer reads them as they are.
         self._noise = _Pool(lambda r, n: np.hstack(
             (noise.sample(r, s["noise"], n, s["noise_dim"]), np.ones((n, 1)))))
         self.opt_d = self._optimizer("d")
         self.opt_g = self._optimizer("g")
-        self.epoch_count = self.d_steps = self.g_steps = 0
+        self.epoch_count = self.d_steps = self.g_steps = self.epoch_pos = 0
         self.last_d_loss = self.last_g_loss = None
         self.diverged: str | None = None
         self.history = History()
-        self.history.add("metrics", 0, *self.kl_js())
+        self._record(0)
         self.generation += 1          # counts resets, so epoch_steps() can notice one
 
     def sample_real(self, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -224,26 +245,44 @@ class Trainer:
         The same numbers as epoch(); the epoch is counted with its last step.
 
         Stops early on divergence, or if the model is reset meanwhile (then the
-        unfinished epoch is dropped, not counted).
+        unfinished epoch is dropped, not counted). An epoch left unfinished
+        otherwise is not lost: `epoch_pos` counts its steps done, and the next
+        epoch_steps() (or epoch()) carries on from there, also after a save and
+        load. A second caller that moved the epoch on meanwhile ends this one.
         """
         generation = self.generation
         k_d, k_g = self.settings["k_d"], self.settings["k_g"]
         steps = [("d", self.d_step, i == k_d - 1) for i in range(k_d)]
         steps += [("g", self.g_step, i == k_g - 1) for i in range(k_g)]
-        if not steps:
-            self._end_epoch()           # k_d = k_g = 0: an epoch of nothing, as in epoch()
-        for i, (kind, step, want_loss) in enumerate(steps):
-            if self.generation != generation or not step(want_loss=want_loss):
+        start = min(self.epoch_pos, len(steps))
+        if start == len(steps):
+            self._end_epoch()   # k_d = k_g = 0 (an epoch of nothing), or k changed mid-epoch
+            return
+        for i in range(start, len(steps)):
+            kind, step, want_loss = steps[i]
+            if (self.generation != generation or self.epoch_pos != i
+                    or not step(want_loss=want_loss)):
                 return
+            self.epoch_pos = i + 1
             if i == len(steps) - 1:
                 self._end_epoch()
             yield kind
 
     def _end_epoch(self) -> None:
         self.epoch_count = e = self.epoch_count + 1
+        self.epoch_pos = 0
         self.history.add("losses", e, self.last_d_loss, self.last_g_loss)
-        if e % METRICS_EVERY == 0:
-            self.history.add("metrics", e, *self.kl_js())
+        self._record(e)
+
+    def _record(self, e: int) -> None:
+        """KL/JS and precision/recall into the history, when their strides say so."""
+        if not self.record_metrics:
+            return
+        h = self.history
+        if h.due("metrics", e):
+            h.add("metrics", e, *self.kl_js())
+        if h.due("quality", e):
+            h.add("quality", e, *self.precision_recall())
 
     def train(self, epochs: int) -> int:
         """Run up to `epochs` epochs; stop early on divergence. Returns epochs run."""
@@ -280,6 +319,12 @@ class Trainer:
         fake_hist = metrics.histogram(self.generate(self.metric_noise))
         return metrics.kl(self.real_hist, fake_hist), metrics.js(self.real_hist, fake_hist)
 
+    def precision_recall(self) -> tuple[float, float]:
+        """Precision and recall (metrics.precision_recall) of PR_POINTS fixed fakes
+        against PR_POINTS fixed reals."""
+        fake = self.generate(self.metric_noise[:metrics.PR_POINTS])
+        return metrics.precision_recall(self.pr_real, fake, real_radii=self.pr_real_radii)
+
     def mode_coverage(self) -> dict | None:
         """Mode coverage of the fixed metric fakes, for presets with known modes."""
         modes = data.modes(self.settings["preset"])
@@ -292,11 +337,21 @@ class Trainer:
         # A diverged generator's output is meaningless (or infinite): no metrics then.
         finite = not self.diverged and bool(np.isfinite(self.G.params).all())
         kl, js = self.kl_js() if finite else (None, None)
+        precision, recall = self.precision_recall() if finite else (None, None)
+        modes = self.mode_coverage() if finite else None
         return {"epochs": self.epoch_count, "d_steps": self.d_steps, "g_steps": self.g_steps,
                 "d_loss": _finite_or_none(self.last_d_loss),
                 "g_loss": _finite_or_none(self.last_g_loss),
-                "kl": kl, "js": js, "modes": self.mode_coverage() if finite else None,
+                "kl": kl, "js": js, "precision": precision, "recall": recall, "modes": modes,
+                "verdict": (metrics.verdict(precision, recall, modes) if finite else None),
                 "diverged": self.diverged is not None, "reason": self.diverged}
+
+    def readout(self) -> dict:
+        """What the page's readout shows now: KL, JS, precision, recall, the modes and
+        the learner's sentence (`metrics.verdict`); None values when diverged."""
+        out = self.summary()
+        return {k: out[k] for k in ("epochs", "kl", "js", "precision", "recall", "modes",
+                                    "verdict")}
 
     # ----- changing settings and data -------------------------------------------------
     def update(self, changes: dict) -> bool:

@@ -21,7 +21,7 @@ import numpy as np
 
 from . import files
 from .data import DataError
-from .gan import METRICS_EVERY, History, Trainer
+from .gan import METRICS_EVERY, QUALITY_EVERY, History, Trainer
 from .state import BY_NAME, SettingsError
 
 FORMAT = "ganlab-model"
@@ -45,7 +45,8 @@ def to_dict(t: Trainer) -> dict:
         "format": FORMAT, "version": VERSION,
         "settings": dict(t.settings),
         "points": None if t.points is None else t.points.tolist(),
-        "epoch": t.epoch_count, "d_steps": t.d_steps, "g_steps": t.g_steps,
+        "epoch": t.epoch_count, "epoch_pos": t.epoch_pos,
+        "d_steps": t.d_steps, "g_steps": t.g_steps,
         "last_d_loss": t.last_d_loss, "last_g_loss": t.last_g_loss,
         "g_params": t.G.params.tolist(), "d_params": t.D.params.tolist(),
         "opt_d": t.opt_d.state(), "opt_g": t.opt_g.state(),
@@ -148,6 +149,9 @@ def from_dict(d) -> Trainer:
             pool.load(t.rng, saved)
         t.rng.bit_generator.state = _check_rng(d["rng"], "rng")
         t.epoch_count, t.d_steps, t.g_steps = (_count(d[k], k) for k in ("epoch", "d_steps", "g_steps"))
+        # Steps of an unfinished epoch already done (files from before it was stored: 0).
+        t.epoch_pos = _count(d.get("epoch_pos", 0), "epoch_pos",
+                             max(0, t.settings["k_d"] + t.settings["k_g"] - 1))
         t.last_d_loss = _opt_float(d["last_d_loss"], "last_d_loss")
         t.last_g_loss = _opt_float(d["last_g_loss"], "last_g_loss")
         t.history = _history(d["history"], t.epoch_count)
@@ -253,17 +257,28 @@ def _power_of_two(v: int) -> bool:
     return v > 0 and v & (v - 1) == 0
 
 
+# Each series: the base strides History may have used (metrics: every 50 epochs in
+# files saved before KL/JS was recorded every 10), and whether files may lack it.
+SERIES = (("losses", (1,), False), ("metrics", (METRICS_EVERY, 50), False),
+          ("quality", (QUALITY_EVERY,), True))
+
+
 def _history(h, epochs: int) -> History:
     """The loss and metric series, checked: strides as History makes them (losses
-    every 2^k epochs, metrics every METRICS_EVERY * 2^k), rows [epoch, a, b] with
-    epochs rising, on the stride, and not past the model's epoch."""
+    every 2^k epochs, metrics every METRICS_EVERY * 2^k, quality (precision and
+    recall) every QUALITY_EVERY * 2^k), rows [epoch, a, b] with epochs rising, on
+    the stride, and not past the model's epoch. A file without 'quality' (saved
+    before it existed) loads with that series empty."""
     h = _object(h, "history")
     stride = _object(h["stride"], "history.stride")
     out = History()
-    for series, base in (("losses", 1), ("metrics", METRICS_EVERY)):
+    for series, bases, optional in SERIES:
+        if optional and series not in h and series not in stride:
+            continue
         s = _count(stride[series], f"history.stride.{series}", MAX_STRIDE)
-        if s % base or not _power_of_two(s // base):
-            raise ModelFileError(f"'history.stride.{series}' must be {base} times a power of 2")
+        if not any(s % base == 0 and _power_of_two(s // base) for base in bases):
+            raise ModelFileError(f"'history.stride.{series}' must be "
+                                 f"{' or '.join(map(str, bases))} times a power of 2")
         rows = h[series]
         if not isinstance(rows, list) or len(rows) >= History.CAP:
             raise ModelFileError(f"'history.{series}' must be a list of fewer than "

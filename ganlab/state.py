@@ -8,10 +8,14 @@ file are all generated from `SETTINGS`, so a new setting needs one line here and
 nothing else (an optimiser's hyperparameter: also its name in that optimiser's
 `hyperparameters`, see `optim`).
 
-Defaults are GAN Lab's on load: the two-gaussians data set, generator and
-discriminator with 1 hidden layer of 8 ReLU units, plain SGD with learning rates
-0.1 (D) and 0.03 (G), 2 discriminator steps and 1 generator step per epoch,
-batches of 150 and 2D Gaussian noise.
+Defaults are GAN Lab's on load (read from its source, `demo/ganlab.ts` and
+`demo/ganlab.html`): the two-gaussians data set, generator and discriminator
+with 1 hidden layer of 8 ReLU units, plain SGD with learning rate 0.1 for both,
+2 discriminator steps and 1 generator step per epoch, batches of 150 and 2D
+uniform noise. One difference, on purpose: our uniform noise is U[-1, 1), centred
+on 0 so a ReLU generator starts balanced; GAN Lab's is U[0, 1). (Its generator
+ends in tanh and ours in a linear layer, so the two are not the same network
+anyway.)
 """
 from __future__ import annotations
 
@@ -124,8 +128,9 @@ SETTINGS: tuple[Setting, ...] = (
             "data", 0.0, 0.2, resets=True),
     Setting("noise_dim", int, 2, "Noise dimension", "Dimension of the generator's input noise.",
             "data", 1, 8, resets=True),
-    Setting("noise", str, "gaussian", "Noise type",
-            "Noise distribution: standard Gaussian, or uniform on [-1, 1].", "data",
+    Setting("noise", str, "uniform", "Noise type",
+            "Noise distribution: uniform on [-1, 1) (GAN Lab's default; GAN Lab's own range is "
+            "[0, 1)), or standard Gaussian.", "data",
             choices=NOISE_CHOICES, resets=True),
     *_net("g", "generator"),
     *_net("d", "discriminator"),
@@ -142,7 +147,7 @@ SETTINGS: tuple[Setting, ...] = (
             "training", choices=OPTIMIZER_CHOICES),
     Setting("lr_d", float, 0.1, "D learning rate", "Learning rate of the discriminator.",
             "training", 1e-5, 10.0, log=True),
-    Setting("lr_g", float, 0.03, "G learning rate", "Learning rate of the generator.",
+    Setting("lr_g", float, 0.1, "G learning rate", "Learning rate of the generator.",
             "training", 1e-5, 10.0, log=True),
     Setting("beta1", float, 0.9, "Adam β1",
             "Adam's beta1: how much of the previous gradient direction each step keeps "
@@ -162,14 +167,54 @@ SETTINGS: tuple[Setting, ...] = (
             "training", 0, 2**32 - 1, resets=True),
 )
 
-# Settings that train every preset (JS well below its untrained value; the
-# figures and epochs per preset are in tests/test_training.py): Adam with
-# beta1 = 0.5 (the DCGAN recipe) and two hidden layers of 32 units. Ring, moons
-# and grid need 6,000-8,000 epochs; some seeds sit collapsed for a while first.
-RECOMMENDED: dict[str, object] = {
+@dataclass(frozen=True)
+class Recipe:
+    """Settings that learn one data set: the changes from the defaults, the epochs
+    they need, and one line for a learner."""
+    changes: dict
+    epochs: int
+    about: str
+
+
+# Two recipes, measured per data set (seeds 1-3, against an independent plain GAN,
+# tools/plaingan.py): `python tools/recipes.py` prints the table, README carries it,
+# tests/test_training.py asserts it. Every recipe sets the noise itself.
+_ADAM64 = {
+    "optimizer_d": "adam", "optimizer_g": "adam", "beta1": 0.5, "lr_d": 0.0005, "lr_g": 0.0005,
+    "g_layers": 2, "g_units": 64, "d_layers": 2, "d_units": 64, "d_activation": "leaky_relu",
+    "k_d": 1, "k_g": 1, "noise": "gaussian",
+}
+_ADAM64_ABOUT = "Adam β1 0.5, lr 0.0005/0.0005, 2×64 units (leaky ReLU in D), Gaussian noise"
+_ADAM32 = {
     "optimizer_d": "adam", "optimizer_g": "adam", "beta1": 0.5, "lr_d": 0.001, "lr_g": 0.001,
     "g_layers": 2, "g_units": 32, "d_layers": 2, "d_units": 32, "k_d": 1, "k_g": 1,
+    "noise": "gaussian",
 }
+_ADAM32_ABOUT = "Adam β1 0.5, lr 0.001/0.001, 2×32 ReLU units, Gaussian noise"
+
+RECIPES: dict[str, Recipe] = {
+    "gaussians": Recipe(_ADAM64, 4000, _ADAM64_ABOUT),
+    "line": Recipe(_ADAM64, 4000, _ADAM64_ABOUT),
+    "ring": Recipe(_ADAM32, 8000, _ADAM32_ABOUT),
+    "disjoint": Recipe(_ADAM64, 4000, _ADAM64_ABOUT),
+    "spiral": Recipe(_ADAM64, 4000, _ADAM64_ABOUT),
+    "eight_gaussians": Recipe(_ADAM64, 4000, _ADAM64_ABOUT),
+    "grid": Recipe(_ADAM64, 8000, _ADAM64_ABOUT),
+    "moons": Recipe(_ADAM64, 4000, _ADAM64_ABOUT),
+    "points": Recipe(_ADAM32, 4000, _ADAM32_ABOUT),
+}
+
+
+def recipe(preset: str) -> dict:
+    """The settings changes of `preset`'s recipe ("Use recommended settings")."""
+    if preset not in RECIPES:
+        raise SettingsError(f"no recipe for preset {shown(preset)}")
+    return dict(RECIPES[preset].changes)
+
+
+# The recipe of drawn or imported points, the one recipe there was before there was
+# one per data set. Kept for callers that do not know the data set; use recipe(preset).
+RECOMMENDED: dict[str, object] = recipe("points")
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 DEFAULTS: dict[str, object] = {s.name: s.default for s in SETTINGS}

@@ -79,7 +79,8 @@ def test_train_plain_output():
     p = run("train", "--epochs", 5)
     assert p.returncode == 0, p.stderr
     keys = [line.split(":")[0] for line in p.stdout.splitlines()]
-    assert keys == ["epochs", "d_loss", "g_loss", "kl", "js", "modes", "diverged", "seconds"]
+    assert keys == ["epochs", "d_loss", "g_loss", "kl", "js", "precision", "recall", "modes",
+                    "verdict", "diverged", "seconds"]
     assert p.stdout.startswith("epochs: 5\n")
 
 

@@ -172,15 +172,39 @@ def test_k_d_zero_trains_only_the_generator():
     json.dumps(t.summary(), allow_nan=False)
 
 
-def test_history_records_losses_every_epoch_and_metrics_every_50():
+def test_history_records_losses_every_epoch_kl_js_every_10_precision_recall_every_50():
     t = Trainer()
     assert t.history.metrics == [[0, *t.kl_js()]]
+    assert t.history.quality == [[0, *t.precision_recall()]]
     t.train(100)
     assert t.history.metrics[-1] == [100, *t.kl_js()]
-    t.train(20)
-    assert [r[0] for r in t.history.losses] == list(range(1, 121))
-    assert [r[0] for r in t.history.metrics] == [0, 50, 100]
+    assert t.history.quality[-1] == [100, *t.precision_recall()]
+    t.train(25)
+    assert [r[0] for r in t.history.losses] == list(range(1, 126))
+    assert [r[0] for r in t.history.metrics] == list(range(0, 121, 10))
+    assert [r[0] for r in t.history.quality] == [0, 50, 100]
     assert t.history.losses[-1][1:] == [t.last_d_loss, t.last_g_loss]
+    assert all(0 <= p <= 1 and 0 <= r <= 1 for _, p, r in t.history.quality)
+
+
+def test_recording_can_be_turned_off_and_changes_no_training_number():
+    a, b = Trainer(), Trainer()
+    b.record_metrics = False
+    a.train(120)
+    b.train(120)
+    np.testing.assert_array_equal(a.G.params, b.G.params)
+    assert a.history.losses == b.history.losses
+    assert len(b.history.metrics) == 1 and len(b.history.quality) == 1     # epoch 0 only
+
+
+def test_a_second_caller_ends_an_unfinished_epoch_instead_of_doubling_it():
+    t = Trainer({"k_d": 2, "k_g": 1})
+    first = t.epoch_steps()
+    assert next(first) == "d" and t.epoch_pos == 1
+    assert t.epoch() is True                       # finishes the same epoch: 1 more d, 1 g
+    assert (t.epoch_count, t.d_steps, t.g_steps, t.epoch_pos) == (1, 2, 1, 0)
+    assert list(first) == []                       # the first caller's epoch is over
+    assert (t.epoch_count, t.d_steps, t.g_steps) == (1, 2, 1)
 
 def test_history_caps_its_memory_by_doubling_the_stride():
     h = History()
@@ -364,7 +388,7 @@ def test_optimizer_change_makes_a_fresh_optimizer_without_reset():
 
 
 @pytest.mark.parametrize("changes", [{"g_units": 16}, {"d_layers": 2}, {"d_activation": "tanh"},
-                                     {"noise_dim": 3}, {"noise": "uniform"}, {"seed": 9},
+                                     {"noise_dim": 3}, {"noise": "gaussian"}, {"seed": 9},
                                      {"preset": "ring"}, {"jitter": 0.05}])
 def test_model_changes_reset(changes):
     t = Trainer()

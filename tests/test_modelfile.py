@@ -57,6 +57,52 @@ def test_save_load_file_then_continue_equals_uninterrupted(tmp_path):
     assert resumed.summary() == whole.summary()
 
 
+@pytest.mark.parametrize("done", [1, 2, 3, 4])
+def test_a_model_saved_in_the_middle_of_an_epoch_continues_exactly(done):
+    # Slow motion or an epoch spread over frames: `done` of the 5 steps of an epoch
+    # (k_d 3, k_g 2) are done when the model is saved. Loaded, the next epoch_steps()
+    # (or epoch()) does the other 5 - done steps, then the epoch counts.
+    settings = {"k_d": 3, "k_g": 2}
+    whole = Trainer(settings)
+    whole.train(12)
+    part = Trainer(settings)
+    part.train(11)
+    steps = part.epoch_steps()
+    kinds = [next(steps) for _ in range(done)]
+    assert kinds == ["d", "d", "d", "g"][:done] and part.epoch_pos == done
+    text = modelfile.to_json(part)
+    assert json.loads(text)["epoch_pos"] == done
+    resumed = modelfile.from_json(text)
+    assert resumed.epoch_pos == done and resumed.epoch_count == 11
+    rest = list(resumed.epoch_steps())
+    assert rest == ["d", "d", "d", "g", "g"][done:]
+    assert resumed.epoch_pos == 0 and resumed.epoch_count == 12
+    assert_same_state(resumed, whole)
+    resumed.train(20)
+    whole.train(20)
+    assert_same_state(resumed, whole)
+    # The original, finishing its own unfinished epoch, agrees too.
+    assert list(steps) == rest
+    part.train(20)
+    assert_same_state(part, whole)
+
+
+def test_files_saved_before_epoch_pos_and_quality_load_as_whole_epochs():
+    # A version-1 file of the old kind: no 'epoch_pos', no 'quality' series, KL/JS
+    # every 50 epochs. It loads, and goes on recording KL/JS every 50 epochs.
+    t = Trainer()
+    t.train(100)
+    d = json.loads(modelfile.to_json(t))
+    del d["epoch_pos"], d["history"]["quality"], d["history"]["stride"]["quality"]
+    d["history"]["metrics"] = [r for r in d["history"]["metrics"] if r[0] % 50 == 0]
+    d["history"]["stride"]["metrics"] = 50
+    old = modelfile.from_dict(d)
+    assert old.epoch_pos == 0 and old.history.quality == []
+    old.train(100)
+    assert [r[0] for r in old.history.metrics] == [0, 50, 100, 150, 200]
+    assert [r[0] for r in old.history.quality] == [150, 200]
+
+
 def test_save_load_points_set_via_set_points(tmp_path):
     whole = Trainer()
     whole.set_points(POINTS)
@@ -277,8 +323,14 @@ def test_an_integer_too_long_to_read_is_a_model_file_error(model):
 BAD_FIELDS = {
     "losses stride 0": (["history", "stride", "losses"], 0, "'history.stride.losses' must be"),
     "losses stride 3": (["history", "stride", "losses"], 3, "must be 1 times a power of 2"),
-    "metrics stride 49": (["history", "stride", "metrics"], 49, "must be 50 times a power of 2"),
-    "metrics stride 0": (["history", "stride", "metrics"], 0, "must be 50 times a power of 2"),
+    "metrics stride 49": (["history", "stride", "metrics"], 49, "must be 10 or 50 times a power of 2"),
+    "metrics stride 30": (["history", "stride", "metrics"], 30, "must be 10 or 50 times a power of 2"),
+    "metrics stride 0": (["history", "stride", "metrics"], 0, "must be 10 or 50 times a power of 2"),
+    "quality stride 10": (["history", "stride", "quality"], 10, "must be 50 times a power of 2"),
+    "quality rows": (["history", "quality"], [[0, 0.5]], "rows must be [epoch, value, value]"),
+    "quality off stride": (["history", "quality"], [[0, 0.5, 0.5], [10, 0.5, 0.5]], "multiple of its stride 50"),
+    "epoch_pos past the epoch": (["epoch_pos"], 3, "'epoch_pos' must be a whole number from 0 to 2"),
+    "epoch_pos text": (["epoch_pos"], "1", "'epoch_pos' must be"),
     "stride text": (["history", "stride", "losses"], "1", "'history.stride.losses' must be"),
     "history rows": (["history", "losses"], [[1, 2]], "rows must be [epoch, value, value]"),
     "history not rising": (["history", "losses"], [[2, 1.0, 1.0], [1, 1.0, 1.0]], "epochs must rise"),

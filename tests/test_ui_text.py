@@ -120,9 +120,9 @@ def test_unused_settings_and_why():
 def test_overview_labels_for_the_defaults():
     assert overview.labels(dict(DEFAULTS)) == {
         "ov-g": "1×8 ReLU", "ov-d": "1×8 ReLU",
-        "ov-update-g": "update G: SGD, lr 0.03, 1 step",
+        "ov-update-g": "update G: SGD, lr 0.1, 1 step",
         "ov-update-d": "update D: SGD, lr 0.1, 2 steps",
-        "ov-loss": "log loss", "ov-noise": "2D gaussian",
+        "ov-loss": "log loss", "ov-noise": "2D uniform",
     }
 
 
