@@ -18,7 +18,9 @@ from .. import data, fields, modelfile
 from ..data import DataError
 from ..gan import Trainer
 from ..modelfile import ModelFileError
-from ..state import BY_NAME, PRESETS, RECOMMENDED, SettingsError, from_query, make_settings, summarise, to_query
+from .. import metrics
+from ..state import (BY_NAME, PRESETS, RECIPES, SettingsError, from_query, make_settings, recipe,
+                     summarise, to_query)
 from . import overview, paint
 from .controls import Controls
 from .dom import el, on, proxy, say
@@ -261,17 +263,18 @@ class App:
         return self.trainer.epoch_count
 
     def use_recommended(self) -> None:
-        """Switch to settings that train every preset (state.RECOMMENDED): a new model."""
-        changed = {k: v for k, v in RECOMMENDED.items() if self.trainer.settings[k] != v}
+        """Switch to the recipe of the current data set (state.RECIPES): a new model."""
+        preset = self.trainer.settings["preset"]
+        changed = {k: v for k, v in recipe(preset).items() if self.trainer.settings[k] != v}
+        about = RECIPES[preset].about
         if not changed:
-            self.say("Already using the recommended settings.", near="recommended")
+            self.say(f"Already using this data set's recipe: {about}.", near="recommended")
             return
         if not self.trainer.update(changed):
             self.trainer.reset()
         self.sync()
-        self.after_reset("Recommended settings (Adam, β1 0.5, 2 × 32 units): a new model. Changed: "
-                         + ", ".join(f"{BY_NAME[k].label} {v}" for k, v in changed.items()) + ".",
-                         near="recommended")
+        self.after_reset(f"This data set's recipe ({about}): a new model. It learns in about "
+                         f"{RECIPES[preset].epochs:,} epochs.", near="recommended", seconds=10)
 
     def reset(self) -> None:
         """A new model; the old one can be had back for UNDO_S seconds."""
@@ -390,10 +393,10 @@ class App:
             return
         self._metrics_key = key
         text = f"At epoch {row[0]:,}: KL {row[1]:.2f} bits, JS {row[2]:.3f} bits."
-        modes = t.mode_coverage()
-        if modes:
-            text += (f" Modes covered: {modes['covered']} of {modes['modes']} "
-                     f"({modes['in_modes']:.0%} of fakes near a mode).")
+        quality = t.history.quality[-1] if t.history.quality else None
+        if quality is not None:
+            modes = t.mode_coverage()
+            text += f" At epoch {quality[0]:,}: " + metrics.verdict(quality[1], quality[2], modes) + "."
         el("metrics-now").textContent = text
 
     def snapshot(self) -> str:

@@ -126,26 +126,30 @@ def test_bad_url_hash_opens_with_defaults_and_says_why(page, site_url, open_read
     expect(page.locator("#message")).to_contain_text("lr_d")
 
 
-def test_recommended_settings_button(page, site_url, open_ready):
-    from ganlab.state import RECOMMENDED
-    open_ready(page, site_url)
+@pytest.mark.parametrize("preset", ["gaussians", "ring"])
+def test_recommended_settings_button_applies_the_data_sets_recipe(page, site_url, open_ready, preset):
+    from ganlab.state import RECIPES, recipe
+    open_ready(page, site_url + f"#preset={preset}")
     page.evaluate("() => window.ganlab.train(5)")
     page.get_by_role("button", name="Use recommended settings").click()
     wait_snapshot(page, "s.settings.optimizer_d === 'adam'")
     s = snapshot(page)
     assert s["epoch"] == 0, "a new model"
-    for name, value in RECOMMENDED.items():
+    for name, value in recipe(preset).items():
         assert s["settings"][name] == value, name
         expect(page.locator(f"#set-{name}")).to_have_value(str(value))
+    expect(page.locator("#message")).to_contain_text(RECIPES[preset].about)
     assert "optimizer_d=adam" in page.evaluate("() => location.hash")
     page.get_by_role("button", name="Use recommended settings").click()
-    expect(page.locator("#message")).to_contain_text("Already using")
+    expect(page.locator("#message")).to_contain_text("Already using this data set's recipe")
 
 
 def test_metrics_readout_follows_training(page, site_url, open_ready):
     open_ready(page, site_url)
     expect(page.locator("#metrics-now")).to_contain_text("At epoch 0:")
-    expect(page.locator("#metrics-now")).to_contain_text("Modes covered:")
+    # At epoch 0 the readout gives no false comfort: no mode is covered yet.
+    expect(page.locator("#metrics-now")).to_contain_text("(0 of 2 modes covered)")
+    expect(page.locator("#metrics-now")).to_contain_text("% of fakes look real; they cover")
     page.evaluate("() => window.ganlab.train(100)")
     expect(page.locator("#metrics-now")).to_contain_text("At epoch 100:")
     s = snapshot(page)
