@@ -38,6 +38,7 @@ class Frame:
     arrows: np.ndarray      # (m, 2) -dL_G/dx at each fake point
     noise: np.ndarray | None = None      # (m, 2) the fakes' noise, placed in the square
     manifold: np.ndarray | None = None   # (k, 2) images of the noise grid (row-major)
+    grid: np.ndarray | None = None       # (k, 2) the noise grid itself, placed in the square
     shade: np.ndarray | None = None      # per quad (res-1, res-1), or per segment (k-1,)
 
 
@@ -76,6 +77,7 @@ def frame(trainer, res: int = HEAT_RES, with_manifold: bool = True) -> Frame:
                 noise=noise_view(trainer.settings["noise"], trainer.show_noise))
     if with_manifold:
         out.manifold, out.shade = manifold(trainer)
+        out.grid = noise_grid_view(trainer)
     return out
 
 
@@ -88,6 +90,15 @@ def noise_view(kind: str, z: np.ndarray) -> np.ndarray:
     k = min(2, z.shape[1])
     out[:, :k] = np.clip((z[:, :k] - lo) / (hi - lo), 0.0, 1.0)
     return out
+
+
+def noise_grid_view(trainer) -> np.ndarray:
+    """The noise grid behind the manifold, placed in the square as `noise_view` places
+    noise: the start of the generator's transformation (its end is the manifold)."""
+    s = trainer.settings
+    dim = s["noise_dim"]
+    z, _ = _noise_grid(s["noise"], dim, CURVE_RES if dim == 1 else MANIFOLD_RES)
+    return noise_view(s["noise"], z)
 
 
 @lru_cache(maxsize=16)

@@ -180,6 +180,11 @@ function frame(buf, flags) {
     ctx.globalAlpha = 1;
     if (state.drawing) drawnLayer(ctx);
     thumbnails(d, L, n, m, k);
+    // The generator's transformation, for the morph shown while the generator node is
+    // hovered or focused: where the noise grid starts and where G sends it.
+    state.morph = k > 0 ? { grid: d.slice(L.grid[0], L.grid[0] + L.grid[1]),
+                             man: d.slice(L.manifold[0], L.manifold[0] + L.manifold[1]),
+                             curve: L.curve } : null;
   } finally {
     b.release();
   }
@@ -283,6 +288,66 @@ function layoutEdges() {
     parts.push(`<path class="loop ${cls}" d="M${sx},${sy} C${sx},${cy} ${ex},${cy} ${ex},${ey}"/>`);
   }
   svg.innerHTML = parts.join("");    // our own constant markup: no user text
+}
+
+// ----- how the generator transforms noise: hover or focus the generator node ---------------
+// The noise grid flows into the generator's manifold in the main view, and back; with
+// reduced motion both end states are shown still, the grid dashed.
+const MORPH_MS = 2400;
+let morphStart = 0, morphOn = false;
+function meshPath(pts, curve, W, H) {
+  const path = new Path2D(), X = i => pts[2 * i] * W, Y = i => (1 - pts[2 * i + 1]) * H;
+  const k = pts.length / 2;
+  if (curve) {
+    path.moveTo(X(0), Y(0)); for (let i = 1; i < k; i++) path.lineTo(X(i), Y(i));
+    return path;
+  }
+  const r = Math.round(Math.sqrt(k));
+  for (let i = 0; i < r; i++) {
+    path.moveTo(X(i * r), Y(i * r)); for (let j = 1; j < r; j++) path.lineTo(X(i * r + j), Y(i * r + j));
+    path.moveTo(X(i), Y(i)); for (let j = 1; j < r; j++) path.lineTo(X(j * r + i), Y(j * r + i));
+  }
+  return path;
+}
+function drawMorph(now) {
+  const canvas = el("morph"), m = state.morph;
+  const s = surface(canvas, 480);
+  s.ctx.clearRect(0, 0, s.W, s.H);
+  if (!morphOn || !m) return;
+  const still = matchMedia("(prefers-reduced-motion: reduce)").matches;
+  s.ctx.lineWidth = 1.2 * s.dpr;
+  if (still) {
+    s.ctx.setLineDash([4 * s.dpr, 4 * s.dpr]); s.ctx.strokeStyle = "rgba(60,60,60,0.7)";
+    s.ctx.stroke(meshPath(m.grid, m.curve, s.W, s.H));
+    s.ctx.setLineDash([]); s.ctx.strokeStyle = "rgba(118,42,131,0.9)";
+    s.ctx.stroke(meshPath(m.man, m.curve, s.W, s.H));
+    return;
+  }
+  // 0 -> 1 -> 0 with pauses at both ends, eased.
+  const phase = ((now - morphStart) % MORPH_MS) / MORPH_MS;
+  const tri = Math.min(1, Math.max(0, (phase < 0.5 ? phase : 1 - phase) * 2.6 - 0.15));
+  const t = tri * tri * (3 - 2 * tri);
+  const pts = new Float64Array(m.grid.length);
+  for (let i = 0; i < pts.length; i++) pts[i] = m.grid[i] + (m.man[i] - m.grid[i]) * t;
+  s.ctx.strokeStyle = "rgba(118,42,131,0.9)";
+  s.ctx.stroke(meshPath(pts, m.curve, s.W, s.H));
+  el("morph").dataset.t = t.toFixed(3);
+  requestAnimationFrame(drawMorph);
+}
+function setMorph(on) {
+  if (on === morphOn) return;
+  morphOn = on;
+  el("view-wrap").classList.toggle("morphing", on);
+  morphStart = performance.now();
+  requestAnimationFrame(drawMorph);
+}
+function setupMorph() {
+  const node = el("node-generator");
+  if (!node) return;
+  node.addEventListener("pointerenter", () => setMorph(true));
+  node.addEventListener("pointerleave", () => setMorph(document.activeElement === node));
+  node.addEventListener("focus", () => setMorph(true));
+  node.addEventListener("blur", () => setMorph(false));
 }
 
 // ----- messages: a toast next to the control the learner just used -----------------------
@@ -513,6 +578,7 @@ function setupModelInput() {
 
 setupDrawing();
 setupModelInput();
+setupMorph();
 restoreDrawing();
 window.ganlabView = { frame, setLayout, chartPush, setDrawing, drawnPoints, clearDrawing, setupView,
                       failStartup, download, drawTile, layoutEdges, showMessage, hideMessage,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from html import escape
 
 from ..state import BY_NAME, SETTINGS, Setting
+from .overview import limits
 
 GROUPS = (("data", "Data"), ("generator", "Generator"), ("discriminator", "Discriminator"),
           ("training", "Training"))
@@ -43,7 +44,7 @@ def control(s: Setting) -> str:
     the page says what is wrong with a value typed there."""
     cid = f"set-{s.name}"
     desc = (f'<span class="hint" id="{cid}-help">{escape(s.help)} '
-            f'({escape(s.describe_limits())})</span>'
+            f'({escape(limits(s))})</span>'
             f'<span class="field-msg" id="{cid}-msg" aria-live="polite"></span>')
     common = (f'id="{cid}" name="{s.name}" data-setting="{s.name}" '
               f'aria-describedby="{cid}-help {cid}-msg" disabled')

@@ -17,7 +17,7 @@ from .. import fields
 
 FLAGS = {"heat": 1, "real": 2, "fake": 4, "manifold": 8, "grad": 16, "pred": 32}
 # The frame's layers, in buffer order: a name and the Frame attribute it comes from.
-LAYERS = ("heat", "real", "fake", "d_real", "d_fake", "arrows", "noise", "manifold", "shade")
+LAYERS = ("heat", "real", "fake", "d_real", "d_fake", "arrows", "noise", "manifold", "shade", "grid")
 
 
 def layout(fr: fields.Frame) -> dict:
