@@ -265,3 +265,20 @@ def test_every_view_is_finite_at_the_limits_of_the_settings(settings):
     for name in ("heat", "real", "fake", "d_real", "d_fake", "arrows", "manifold", "shade"):
         assert np.isfinite(getattr(fr, name)).all(), name
     assert fr.shade.shape == ((100,) if t.settings["noise_dim"] == 1 else (20, 20))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_minimax_pull_is_weaker_than_log_by_one_minus_d_over_d(seed):
+    """The README's vanishing-gradient lesson, per fake: |pull(minimax)| =
+    |pull(log)| * D / (1 - D), i.e. (1 - D)/D times weaker where D(x) is small."""
+    t = Trainer({"preset": "disjoint", "d_layers": 2, "d_units": 32, "optimizer_d": "adam",
+                 "lr_d": 0.01, "seed": seed})
+    for _ in range(300):
+        t.d_step()
+    log = fields.frame(t)
+    t.update({"loss": "minimax"})
+    mini = fields.frame(t)
+    d = log.d_fake
+    ratio = np.hypot(*mini.arrows.T) / np.hypot(*log.arrows.T)
+    np.testing.assert_allclose(ratio, d / (1 - d), rtol=1e-9)
+    assert np.median((1 - d) / d) > 2      # a confident D: minimax pulls far less
