@@ -158,6 +158,7 @@ class Trainer:
         self._views: dict = {}
         self._work: dict = {}
         self._pieces_key, self._pieces = None, False
+        self._step_kit = (None,)
         self.epoch_count = self.d_steps = self.g_steps = 0
         self.last_d_loss = self.last_g_loss = None
         self.diverged: str | None = None
@@ -192,9 +193,8 @@ class Trainer:
         """
         if self.diverged:
             return False
-        s = self.settings
-        n = s["batch"]
-        if self._in_pieces(n):          # a huge step: the same numbers, block by block
+        n, in_pieces, objective, targets = self._kit()
+        if in_pieces:          # a huge step: the same numbers, block by block
             for _ in self._d_pieces(want_loss):
                 pass
             return not self.diverged
@@ -203,9 +203,7 @@ class Trainer:
         x, x_real, x_fake = self._input_views(2 * n, n)
         x_real[...] = self._real.take(self.rng, n)
         self.G.forward(self._noise.take(self.rng, n), out=x_fake, augmented=True)
-        objective = losses.get(s["loss"])
-        loss, dl = objective.d_loss(self.D.forward(x, augmented=True), losses.targets(n),
-                                    want_loss)
+        loss, dl = objective.d_loss(self.D.forward(x, augmented=True), targets, want_loss)
         self.D.backward(dl)
         return self._d_update(objective, loss, want_loss)
 
@@ -227,16 +225,15 @@ class Trainer:
         """
         if self.diverged:
             return False
-        s = self.settings
-        n = s["batch"]
-        if self._in_pieces(n):
+        n, in_pieces, objective, targets = self._kit()
+        if in_pieces:
             for _ in self._g_pieces(want_loss):
                 pass
             return not self.diverged
         x, x_fake, _ = self._input_views(n, n)
         self.G.forward(self._noise.take(self.rng, n), out=x_fake, augmented=True)
         logits = self.D.forward(x, augmented=True)
-        loss, dl = losses.get(s["loss"]).g_loss(logits, losses.targets(n), want_loss)
+        loss, dl = objective.g_loss(logits, targets, want_loss)
         self.G.backward(self.D.input_grad(dl))
         return self._g_update(loss, want_loss)
 
@@ -248,6 +245,17 @@ class Trainer:
             self.last_g_loss = loss
             self._check("g", loss)
         return not self.diverged
+
+    def _kit(self):
+        """(batch n, whether steps run in pieces, the loss object, its Targets), looked
+        up once per settings: in the browser every lookup in a step costs time."""
+        kit = self._step_kit
+        if kit[0] is not self.settings or kit[1] != self.generation:
+            s = self.settings
+            n = s["batch"]
+            kit = self._step_kit = (s, self.generation, n, self._in_pieces(n),
+                                    losses.get(s["loss"]), losses.targets(n))
+        return kit[2:]
 
     def _input_views(self, rows: int, n: int):
         """D's input buffer for `rows` rows and two views of its point columns: the

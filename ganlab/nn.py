@@ -211,7 +211,7 @@ class MLP:
         `augmented`: x already has a column of ones appended (n, in + 1).
         `out`: write the output there (any (n, out)-shaped view) instead of a new array.
         """
-        b = self.batch(len(x))
+        b = self._batches.get(len(x)) or self.batch(len(x))
         if augmented:
             a = x
         else:
