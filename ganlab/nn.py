@@ -69,6 +69,20 @@ def activation_grad(name: str, h: np.ndarray, dh: np.ndarray) -> np.ndarray:
     raise ValueError(f"unknown activation {name!r}")
 
 
+def activate_rows(name: str, a: np.ndarray) -> None:
+    """Apply activation `name` in place to a layer's output with its column of ones,
+    keeping the ones: ReLU, leaky ReLU and linear leave them as they are (one
+    contiguous pass over the whole array is several times faster in the browser than
+    the same work on the strided view without the ones); tanh and sigmoid change
+    them, so they are written back."""
+    if name == "relu":
+        np.maximum(a, 0.0, out=a)
+    elif name != "linear":
+        activate(name, a)
+        if name == "tanh" or name == "sigmoid":
+            a[:, -1] = 1.0
+
+
 MIN_ROWS = 2   # smallest block of rows in a piece (see `blocks`)
 MIN_COLS = 3   # smallest block of columns
 
@@ -105,13 +119,14 @@ class Batch:
         self.inner = [a[:, :-1] for a in self.aug]
         self.augT = [a.T for a in self.aug]
         self.input: np.ndarray | None = None
-        self._like, self._grads = net.params, {}
+        self._like = net.params
+        self.grads: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def grad(self, k: int) -> tuple[np.ndarray, np.ndarray]:
-        pair = self._grads.get(k)
+        pair = self.grads.get(k)
         if pair is None:
             da = np.zeros_like(self._like, shape=self.aug[k].shape, order="C")
-            pair = self._grads[k] = (da, da[:, :-1])
+            pair = self.grads[k] = (da, da[:, :-1])
         return pair
 
 
@@ -191,18 +206,11 @@ class MLP:
         """Hidden layer k on the rows a (with their column of ones): nxt = [act(a @ Wb[k]), 1].
 
         `inner` is nxt[:, :-1]. The product is written there and the activation then
-        runs over all of nxt, ones included: one contiguous pass, which NumPy does
-        several times faster than the same work on the strided view (in the browser
-        a strided pass costs about as much as the matrix product). ReLU, leaky ReLU
-        and linear leave the ones as they are; tanh and sigmoid change them, so the
-        ones are written back.
+        runs over all of nxt, ones included (see activate_rows): in the browser a
+        strided pass over `inner` alone costs about as much as the matrix product.
         """
         np.matmul(a, self.Wb[k], out=inner)
-        name = self.activation
-        if name != "linear":
-            activate(name, nxt)
-            if name == "tanh" or name == "sigmoid":
-                nxt[:, -1] = 1.0
+        activate_rows(self.activation, nxt)
 
     def forward(self, x: np.ndarray, out: np.ndarray | None = None,
                 augmented: bool = False) -> np.ndarray:
@@ -218,11 +226,15 @@ class MLP:
             a = b.aug[0]
             b.inner[0][...] = x
         self._last, self._input = b, a
-        last = len(self.Wb) - 1
-        for k in range(last):
-            a = b.aug[k + 1]
-            self.hidden_forward(k, b.aug[k] if k else self._input, a, b.inner[k + 1])
-        return np.matmul(a, self.Wb[last], out=out)
+        Wb = self.Wb
+        last = len(Wb) - 1
+        if last:                # hidden_forward, written out: calls cost time in the browser
+            aug, inner, name = b.aug, b.inner, self.activation
+            for k in range(last):
+                np.matmul(a, Wb[k], out=inner[k + 1])
+                a = aug[k + 1]
+                activate_rows(name, a)
+        return np.matmul(a, Wb[last], out=out)
 
     def backward(self, d_out: np.ndarray, input_grad: bool = False):
         """Fill `grad` with dL/d(params) given dL/d(output) for the last forward batch.
@@ -233,7 +245,11 @@ class MLP:
         dz = d_out
         for k in range(len(dWb) - 1, 0, -1):
             np.matmul(b.augT[k], dz, out=dWb[k])            # dL/dWb = [a, 1].T @ dz
-            dz = self.hidden_grad(k, b.aug[k], dz, *b.grad(k))
+            # hidden_grad, written out (as in forward)
+            da, da_inner = b.grads.get(k) or b.grad(k)
+            np.matmul(dz, self.WT[k], out=da_inner)
+            name = self.activation
+            dz = da_inner if name == "linear" else activation_grad(name, b.aug[k], da)[:, :-1]
         np.matmul(self._input.T, dz, out=dWb[0])
         return dz @ self.WT[0] if input_grad else None
 
