@@ -20,6 +20,10 @@ numbers step for step, under CPython and in the browser. To keep the per-step
 NumPy calls few, real points and noise are drawn POOL rows at a time and handed
 out in slices (`_Pool`); a pool is redrawn from the same generator when used up.
 
+Huge steps (a layer pass above PIECE_WORK multiply-adds: wide networks on big
+batches) run in bounded pieces, block by block, whether taken whole or spread over
+frames with `epoch_steps(pieces=True)`: the same numbers either way.
+
 History: the D and G losses of the last step of each kind, every epoch; KL and
 JS every METRICS_EVERY epochs (and at epoch 0). When a series reaches
 History.CAP points, every other point is dropped and the recording stride

@@ -9,7 +9,13 @@ with a handful of vectorised NumPy calls instead of one per layer.
 
 Speed: in the browser every NumPy call costs several microseconds, so each layer
 is one matrix product (the bias rides along as an extra row of W, see `bind`),
-written into preallocated buffers, plus its activation.
+written into preallocated buffers (`Batch`), plus its activation. Element-wise
+passes run over whole contiguous arrays, never over strided column views: in the
+browser a strided pass costs three to four times as much (see `activate_rows`).
+
+Huge networks and batches: `forward_pieces` and `backward_pieces` do the same
+passes in bounded pieces (blocks of rows, or of columns for dL/dW), with exactly
+the same numbers, so a caller can spread a step over several animation frames.
 
 Contract (as in numpy-ml): `forward` caches what `backward` needs; `backward`
 takes dL/d(output), fills `grad` with dL/d(params) and, if asked, returns
