@@ -73,17 +73,17 @@ class _Pool:
     def __init__(self, draw):
         self.draw = draw
         self.rows = None
-        self.pos = self.size = 0
+        self.pos = 0
         self.state = None
 
     def take(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        pos = self.pos
-        if pos + n > self.size:
+        pos, rows = self.pos, self.rows
+        if rows is None or pos + n > len(rows):
             self.state = rng.bit_generator.state
-            self.rows = self.draw(rng, max(POOL, n))
-            self.size, pos = len(self.rows), 0
+            self.rows = rows = self.draw(rng, max(POOL, n))
+            pos = 0
         self.pos = pos + n
-        return self.rows[pos:pos + n]
+        return rows[pos:pos + n]
 
     def to_dict(self):
         if self.rows is None:
@@ -92,7 +92,7 @@ class _Pool:
 
     def load(self, rng: np.random.Generator, saved) -> None:
         if saved is None:
-            self.rows, self.state, self.pos, self.size = None, None, 0, 0
+            self.rows, self.state, self.pos = None, None, 0
             return
         size = saved["size"]
         if type(size) is not int or not 1 <= size <= POOL_MAX:
@@ -100,7 +100,6 @@ class _Pool:
         rng.bit_generator.state = saved["state"]
         self.state = saved["state"]
         self.rows = self.draw(rng, size)
-        self.size = len(self.rows)
         self.pos = saved["pos"]
         if type(self.pos) is not int or not 0 <= self.pos <= len(self.rows):
             raise ValueError("pool position out of range")
@@ -310,7 +309,10 @@ class Trainer:
         Either way the generator stops early on divergence (the step that diverged
         is not yielded), or if the model is reset meanwhile (the unfinished epoch is
         then dropped, not counted). Other changes of settings apply from the next step.
-        The pieces use their own buffers, so the views may be drawn between pieces.
+        The pieces use their own buffers, so the views may be drawn between pieces;
+        but no other training (d_step, epoch, ...) should run before the generator is
+        exhausted: the step in progress would mix it into its gradient. A generator
+        dropped in the middle of a step loses that step (its samples stay drawn).
         """
         generation = self.generation
         k_d, k_g = self.settings["k_d"], self.settings["k_g"]
@@ -354,14 +356,16 @@ class Trainer:
 
     def _workspace(self, net: str, n: int) -> Batch:
         """Buffers for stepping network `net` in pieces on n rows, apart from the ones
-        forward() uses (the views may draw between two pieces)."""
-        key = (net, n)
-        b = self._work.get(key)
-        if b is None:
-            if len(self._work) >= 4:
-                self._work.clear()
-            b = self._work[key] = Batch(self.D if net == "d" else self.G, n)
-        return b
+        forward() uses (the views may draw between two pieces). A step takes them
+        out of the store and gives them back when done (`_return`), so a step started
+        meanwhile gets buffers of its own."""
+        b = self._work.pop((net, n), None)
+        return b if b is not None else Batch(self.D if net == "d" else self.G, n)
+
+    def _return(self, net: str, b: Batch) -> None:
+        if len(self._work) >= 4:
+            self._work.clear()
+        self._work[(net, len(b.aug[0]))] = b
 
     def _d_pieces(self, want_loss: bool):
         """d_step in pieces: a generator of Piece (see epoch_steps)."""
@@ -380,6 +384,8 @@ class Trainer:
         yield Piece("d", False, 2 * n)
         for work in D.backward_pieces(wd, dl, PIECE_WORK):
             yield Piece("d", False, work)
+        self._return("d", wd)
+        self._return("g", wg)
         self._d_update(objective, loss, want_loss)
         yield Piece("d", True, D.params.size)
 
@@ -401,6 +407,8 @@ class Trainer:
             yield Piece("g", False, work)
         for work in G.backward_pieces(wg, pull, PIECE_WORK):
             yield Piece("g", False, work)
+        self._return("d", wd)
+        self._return("g", wg)
         self._g_update(loss, want_loss)
         yield Piece("g", True, G.params.size)
 
