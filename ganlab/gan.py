@@ -20,6 +20,10 @@ numbers step for step, under CPython and in the browser. To keep the per-step
 NumPy calls few, real points and noise are drawn POOL rows at a time and handed
 out in slices (`_Pool`); a pool is redrawn from the same generator when used up.
 
+Huge steps (a layer pass above PIECE_WORK multiply-adds: wide networks on big
+batches) run in bounded pieces, block by block, whether taken whole or spread over
+frames with `epoch_steps(pieces=True)`: the same numbers either way.
+
 History: the D and G losses of the last step of each kind, every epoch; KL and
 JS every METRICS_EVERY (10) epochs, often enough to draw an oscillation of 40
 epochs; precision and recall every QUALITY_EVERY (50) epochs (they cost about
@@ -36,11 +40,12 @@ the middle of an epoch continues with the rest of that epoch when loaded.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
 from . import data, losses, metrics, noise, optim
-from .nn import MLP
+from .nn import MLP, Batch
 from .state import BY_NAME, SettingsError, make_settings
 
 POOL = 4096             # rows drawn at once for real points and for noise
@@ -53,6 +58,18 @@ METRICS_EVERY = 10      # epochs between KL/JS records
 QUALITY_EVERY = 50      # epochs between precision/recall records
 G_OUT_SCALE = 0.15      # initial spread of the fakes, about 0.15 per axis
 EXPLODED = 1e12         # squared parameter norm treated as blown up
+# The most multiply-adds one piece of a step does (Trainer.epoch_steps(pieces=True)):
+# about 6 ms in the browser (Pyodide's NumPy has no BLAS: ~1.5 ns per multiply-add).
+# Steps with a layer pass above this also run in pieces when taken whole (see
+# Trainer._in_pieces): batches of 150 with up to 118 units per layer never do.
+PIECE_WORK = 1 << 22
+
+
+class Piece(NamedTuple):
+    """One bounded piece of a step (see Trainer.epoch_steps)."""
+    kind: str           # "d" or "g": the step it belongs to
+    step_done: bool     # True for the step's last piece (its update)
+    work: int           # multiply-adds it did (or array elements, for loss and update)
 
 
 class _Pool:
@@ -69,13 +86,13 @@ class _Pool:
         self.state = None
 
     def take(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        if self.rows is None or self.pos + n > len(self.rows):
+        pos, rows = self.pos, self.rows
+        if rows is None or pos + n > len(rows):
             self.state = rng.bit_generator.state
-            self.rows = self.draw(rng, max(POOL, n))
-            self.pos = 0
-        out = self.rows[self.pos:self.pos + n]
-        self.pos += n
-        return out
+            self.rows = rows = self.draw(rng, max(POOL, n))
+            pos = 0
+        self.pos = pos + n
+        return rows[pos:pos + n]
 
     def to_dict(self):
         if self.rows is None:
@@ -159,17 +176,27 @@ class Trainer:
         self.pr_real = metric_real[:metrics.PR_POINTS].copy()
         self.pr_real_radii = metrics.knn_radii(self.pr_real)
         self._real = _Pool(self.sample_real)
-        # Noise rows carry an extra column of ones: G's first layer reads them as they are.
-        self._noise = _Pool(lambda r, n: np.hstack(
-            (noise.sample(r, s["noise"], n, s["noise_dim"]), np.ones((n, 1)))))
+        self._noise = _Pool(self._sample_noise_rows)
         self.opt_d = self._optimizer("d")
         self.opt_g = self._optimizer("g")
+        self._views: dict = {}
+        self._work: dict = {}
+        self._pieces_key, self._pieces = None, False
+        self._step_kit = (None,)
         self.epoch_count = self.d_steps = self.g_steps = self.epoch_pos = 0
         self.last_d_loss = self.last_g_loss = None
         self.diverged: str | None = None
         self.history = History()
         self._record(0)
         self.generation += 1          # counts resets, so epoch_steps() can notice one
+
+    def _sample_noise_rows(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """n noise vectors with a column of ones appended: G's first layer reads them
+        as they are (see nn.MLP.bind)."""
+        s = self.settings
+        rows = np.ones((n, s["noise_dim"] + 1))
+        rows[:, :-1] = noise.sample(rng, s["noise"], n, s["noise_dim"])
+        return rows
 
     def sample_real(self, rng: np.random.Generator, n: int) -> np.ndarray:
         s = self.settings
@@ -190,19 +217,24 @@ class Trainer:
         """
         if self.diverged:
             return False
-        s = self.settings
-        n = s["batch"]
+        n, in_pieces, objective, targets = self._kit()
+        if in_pieces:          # a huge step: the same numbers, block by block
+            for _ in self._d_pieces(want_loss):
+                pass
+            return not self.diverged
         # D sees 2n rows, real then fake, in its own input buffer; G writes its
         # fakes straight into that buffer's lower half.
-        x = self.D.input_buffer(2 * n)
-        x[:n, :2] = self._real.take(self.rng, n)
-        self.G.forward(self._noise.take(self.rng, n), out=x[n:, :2], augmented=True)
-        logits = self.D.forward(x, augmented=True)
-        objective = losses.get(s["loss"])
-        loss, dl = objective.d_loss(logits, losses.targets(n), want_loss)
+        x, x_real, x_fake = self._input_views(2 * n, n)
+        x_real[...] = self._real.take(self.rng, n)
+        self.G.forward(self._noise.take(self.rng, n), out=x_fake, augmented=True)
+        loss, dl = objective.d_loss(self.D.forward(x, augmented=True), targets, want_loss)
         self.D.backward(dl)
+        return self._d_update(objective, loss, want_loss)
+
+    def _d_update(self, objective, loss, want_loss: bool) -> bool:
+        """The end of a D step, once D's gradient is in D.grad: the update and the checks."""
         self.opt_d.step()
-        objective.after_d_step(self.D, s)       # e.g. WGAN's weight clipping
+        objective.after_d_step(self.D, self.settings)       # e.g. WGAN's weight clipping
         self.d_steps += 1
         if want_loss:       # the last D step of an epoch: also look for a blow-up
             self.last_d_loss = loss
@@ -217,13 +249,20 @@ class Trainer:
         """
         if self.diverged:
             return False
-        s = self.settings
-        n = s["batch"]
-        x = self.D.input_buffer(n)
-        self.G.forward(self._noise.take(self.rng, n), out=x[:, :2], augmented=True)
+        n, in_pieces, objective, targets = self._kit()
+        if in_pieces:
+            for _ in self._g_pieces(want_loss):
+                pass
+            return not self.diverged
+        x, x_fake, _ = self._input_views(n, n)
+        self.G.forward(self._noise.take(self.rng, n), out=x_fake, augmented=True)
         logits = self.D.forward(x, augmented=True)
-        loss, dl = losses.get(s["loss"]).g_loss(logits, losses.targets(n), want_loss)
+        loss, dl = objective.g_loss(logits, targets, want_loss)
         self.G.backward(self.D.input_grad(dl))
+        return self._g_update(loss, want_loss)
+
+    def _g_update(self, loss, want_loss: bool) -> bool:
+        """The end of a G step, once G's gradient is in G.grad: the update and the checks."""
         self.opt_g.step()
         self.g_steps += 1
         if want_loss:       # the last G step of an epoch: also look for a blow-up
@@ -231,42 +270,182 @@ class Trainer:
             self._check("g", loss)
         return not self.diverged
 
+    def _kit(self):
+        """(batch n, whether steps run in pieces, the loss object, its Targets), looked
+        up once per settings: in the browser every lookup in a step costs time."""
+        kit = self._step_kit
+        if kit[0] is not self.settings or kit[1] != self.generation:
+            s = self.settings
+            n = s["batch"]
+            kit = self._step_kit = (s, self.generation, n, self._in_pieces(n),
+                                    losses.get(s["loss"]), losses.targets(n))
+        return kit[2:]
+
+    def _input_views(self, rows: int, n: int):
+        """D's input buffer for `rows` rows and two views of its point columns: the
+        first n rows and the rest (made once per buffer: slicing costs time too)."""
+        x = self.D.input_buffer(rows)
+        views = self._views.get(rows)
+        if views is None or views[0] is not x:
+            views = self._views[rows] = (x, x[:n, :2], x[n:, :2])
+        return views
+
     def epoch(self) -> bool:
         """k_d discriminator steps, then k_g generator steps. False if diverged."""
         if self.diverged:
             return False
-        for _ in self.epoch_steps():
-            pass
-        return not self.diverged
+        if self.epoch_pos:      # finish an epoch left unfinished (slow motion, a loaded file)
+            for _ in self.epoch_steps():
+                pass
+            return not self.diverged
+        s = self.settings
+        k_d, k_g = s["k_d"], s["k_g"]
+        d_step, g_step = self.d_step, self.g_step
+        for i in range(k_d):
+            if not d_step(i == k_d - 1):
+                return False
+        for i in range(k_g):
+            if not g_step(i == k_g - 1):
+                return False
+        self._end_epoch()
+        return True
 
-    def epoch_steps(self):
-        """One epoch, a step at a time: yields "d" or "g" after each step, so a caller
-        can spread a slow epoch over several animation frames, or show it slowly.
-        The same numbers as epoch(); the epoch is counted with its last step.
+    def epoch_steps(self, pieces: bool = False):
+        """One epoch, a little at a time, for a caller that spreads a slow epoch over
+        several animation frames, or shows it slowly. The same numbers as epoch();
+        the epoch is counted (epoch_count, history) with the last piece of its last step.
 
-        Stops early on divergence, or if the model is reset meanwhile (then the
-        unfinished epoch is dropped, not counted). An epoch left unfinished
-        otherwise is not lost: `epoch_pos` counts its steps done, and the next
-        epoch_steps() (or epoch()) carries on from there, also after a save and
-        load. A second caller that moved the epoch on meanwhile ends this one.
+        pieces=False: yields "d" or "g" after each whole step.
+
+        pieces=True: yields a `Piece` after each bounded piece of work: a layer's
+        forward or backward pass on a block of rows (or, for dL/dW, of columns), the
+        loss, or the update; no piece does more than PIECE_WORK multiply-adds, at any
+        size the settings allow (a few milliseconds in the browser), so a caller can
+        pull pieces until its frame's budget is spent and carry on next frame.
+        `piece.step_done` marks the last piece of each D or G step, `piece.kind` says
+        which ("d" or "g"), `piece.work` its multiply-adds. Steps small enough to be
+        one piece per layer pass still come in several pieces.
+
+            steps = trainer.epoch_steps(pieces=True)
+            for piece in steps:             # or next(steps, None) once per slice of time
+                if out_of_time():
+                    break                   # keep `steps`; call next(steps) next frame
+
+        Either way the generator stops early on divergence (the step that diverged
+        is not yielded), or if the model is reset meanwhile (the unfinished epoch is
+        then dropped, not counted). Other changes of settings apply from the next step.
+        The pieces use their own buffers, so the views may be drawn between pieces;
+        but no other training (d_step, epoch, ...) should run before the generator is
+        exhausted: the step in progress would mix it into its gradient. A generator
+        dropped in the middle of a step loses that step (its samples stay drawn).
+
+        An epoch left unfinished between steps is not lost: `epoch_pos` counts its
+        steps done, and the next epoch_steps() (or epoch()) carries on from there,
+        also after a save and load. A second caller that moved the epoch on
+        meanwhile ends this one.
         """
         generation = self.generation
         k_d, k_g = self.settings["k_d"], self.settings["k_g"]
-        steps = [("d", self.d_step, i == k_d - 1) for i in range(k_d)]
-        steps += [("g", self.g_step, i == k_g - 1) for i in range(k_g)]
-        start = min(self.epoch_pos, len(steps))
-        if start == len(steps):
+        kinds = "d" * k_d + "g" * k_g
+        last = len(kinds) - 1
+        start = min(self.epoch_pos, len(kinds))
+        if start == len(kinds):
             self._end_epoch()   # k_d = k_g = 0 (an epoch of nothing), or k changed mid-epoch
             return
-        for i in range(start, len(steps)):
-            kind, step, want_loss = steps[i]
-            if (self.generation != generation or self.epoch_pos != i
-                    or not step(want_loss=want_loss)):
+        for i in range(start, len(kinds)):
+            kind = kinds[i]
+            want_loss = i == k_d - 1 or i == last       # the last D and the last G step
+            if self.generation != generation or self.diverged or self.epoch_pos != i:
                 return
-            self.epoch_pos = i + 1
-            if i == len(steps) - 1:
-                self._end_epoch()
-            yield kind
+            if not pieces:
+                if not (self.d_step if kind == "d" else self.g_step)(want_loss):
+                    return
+                self.epoch_pos = i + 1
+                if i == last:
+                    self._end_epoch()
+                yield kind
+                continue
+            step = self._d_pieces(want_loss) if kind == "d" else self._g_pieces(want_loss)
+            for piece in step:
+                if piece.step_done:
+                    if self.diverged:
+                        return
+                    self.epoch_pos = i + 1
+                    if i == last:
+                        self._end_epoch()
+                yield piece
+                if self.generation != generation:
+                    return
+
+    # ----- huge steps in pieces ------------------------------------------------------
+    def _in_pieces(self, n: int) -> bool:
+        """Whether a step at batch n does any layer pass in more than one piece; such
+        steps always run block by block (as epoch_steps(pieces=True) runs them), so
+        that whole steps and pieces give the very same numbers."""
+        key = (n, self.generation)
+        if self._pieces_key != key:
+            self._pieces_key = key
+            self._pieces = any(rows * w.size > PIECE_WORK
+                               for net, rows in ((self.D, 2 * n), (self.G, n)) for w in net.Wb)
+        return self._pieces
+
+    def _workspace(self, net: str, n: int) -> Batch:
+        """Buffers for stepping network `net` in pieces on n rows, apart from the ones
+        forward() uses (the views may draw between two pieces). A step takes them
+        out of the store and gives them back when done (`_return`), so a step started
+        meanwhile gets buffers of its own."""
+        b = self._work.pop((net, n), None)
+        return b if b is not None else Batch(self.D if net == "d" else self.G, n)
+
+    def _return(self, net: str, b: Batch) -> None:
+        if len(self._work) >= 4:
+            self._work.clear()
+        self._work[(net, len(b.aug[0]))] = b
+
+    def _d_pieces(self, want_loss: bool):
+        """d_step in pieces: a generator of Piece (see epoch_steps)."""
+        s, rng, G, D = self.settings, self.rng, self.G, self.D
+        n = s["batch"]
+        wd, wg = self._workspace("d", 2 * n), self._workspace("g", n)
+        x, x_points = wd.aug[0], wd.inner[0]
+        x_points[:n] = self._real.take(rng, n)
+        for work in G.forward_pieces(wg, self._noise.take(rng, n), x_points[n:], PIECE_WORK):
+            yield Piece("d", False, work)
+        logits = np.empty((2 * n, 1))
+        for work in D.forward_pieces(wd, x, logits, PIECE_WORK):
+            yield Piece("d", False, work)
+        objective = losses.get(s["loss"])
+        loss, dl = objective.d_loss(logits, losses.targets(n), want_loss)
+        yield Piece("d", False, 2 * n)
+        for work in D.backward_pieces(wd, dl, PIECE_WORK):
+            yield Piece("d", False, work)
+        self._return("d", wd)
+        self._return("g", wg)
+        self._d_update(objective, loss, want_loss)
+        yield Piece("d", True, D.params.size)
+
+    def _g_pieces(self, want_loss: bool):
+        """g_step in pieces: a generator of Piece (see epoch_steps)."""
+        s, rng, G, D = self.settings, self.rng, self.G, self.D
+        n = s["batch"]
+        wd, wg = self._workspace("d", n), self._workspace("g", n)
+        x = wd.aug[0]
+        for work in G.forward_pieces(wg, self._noise.take(rng, n), wd.inner[0], PIECE_WORK):
+            yield Piece("g", False, work)
+        logits = np.empty((n, 1))
+        for work in D.forward_pieces(wd, x, logits, PIECE_WORK):
+            yield Piece("g", False, work)
+        loss, dl = losses.get(s["loss"]).g_loss(logits, losses.targets(n), want_loss)
+        yield Piece("g", False, n)
+        pull = np.empty((n, 2))         # dL/d(fakes): the loss's pull through D
+        for work in D.backward_pieces(wd, dl, PIECE_WORK, params=False, input_grad=pull):
+            yield Piece("g", False, work)
+        for work in G.backward_pieces(wg, pull, PIECE_WORK):
+            yield Piece("g", False, work)
+        self._return("d", wd)
+        self._return("g", wg)
+        self._g_update(loss, want_loss)
+        yield Piece("g", True, G.params.size)
 
     def _end_epoch(self) -> None:
         self.epoch_count = e = self.epoch_count + 1

@@ -9,7 +9,13 @@ with a handful of vectorised NumPy calls instead of one per layer.
 
 Speed: in the browser every NumPy call costs several microseconds, so each layer
 is one matrix product (the bias rides along as an extra row of W, see `bind`),
-written into preallocated buffers, plus its activation.
+written into preallocated buffers (`Batch`), plus its activation. Element-wise
+passes run over whole contiguous arrays, never over strided column views: in the
+browser a strided pass costs three to four times as much (see `activate_rows`).
+
+Huge networks and batches: `forward_pieces` and `backward_pieces` do the same
+passes in bounded pieces (blocks of rows, or of columns for dL/dW), with exactly
+the same numbers, so a caller can spread a step over several animation frames.
 
 Contract (as in numpy-ml): `forward` caches what `backward` needs; `backward`
 takes dL/d(output), fills `grad` with dL/d(params) and, if asked, returns
@@ -69,6 +75,67 @@ def activation_grad(name: str, h: np.ndarray, dh: np.ndarray) -> np.ndarray:
     raise ValueError(f"unknown activation {name!r}")
 
 
+def activate_rows(name: str, a: np.ndarray) -> None:
+    """Apply activation `name` in place to a layer's output with its column of ones,
+    keeping the ones: ReLU, leaky ReLU and linear leave them as they are (one
+    contiguous pass over the whole array is several times faster in the browser than
+    the same work on the strided view without the ones); tanh and sigmoid change
+    them, so they are written back."""
+    if name == "relu":
+        np.maximum(a, 0.0, out=a)
+    elif name != "linear":
+        activate(name, a)
+        if name == "tanh" or name == "sigmoid":
+            a[:, -1] = 1.0
+
+
+MIN_ROWS = 2   # smallest block of rows in a piece (see `blocks`)
+MIN_COLS = 3   # smallest block of columns
+
+
+def blocks(total: int, unit_work: int, work: int, least: int) -> list[tuple[int, int]]:
+    """Split range(total) into consecutive (start, stop) blocks of near-equal size, each
+    costing at most `work` when one unit costs `unit_work`, and none smaller than
+    `least` units (unless total itself is smaller).
+
+    Why a least size: with BLAS (CPython), a product on a block of one row or one
+    column goes to a different routine (a matrix-vector product) whose rounding can
+    differ in the last bit; blocks of a few rows or columns give exactly the numbers
+    of the whole product. (The browser's NumPy has no BLAS: every entry of a product
+    is the same plain sum, whatever the blocks.)
+    """
+    size = max(least, work // max(unit_work, 1))
+    count = min(-(-total // size), max(1, total // least))
+    return [(total * i // count, total * (i + 1) // count) for i in range(count)]
+
+
+class Batch:
+    """The arrays one network reuses for batches of n rows.
+
+    aug[k]: layer k's input with a column of ones, (n, width_k + 1) (aug[0] is the
+    input buffer; forward's input may also be the caller's own array); inner[k]:
+    aug[k] without its ones; augT[k]: aug[k].T. grad(k): a spare (n, width_k + 1)
+    array and its first width_k columns, for dL/dh (made when first needed).
+    """
+
+    def __init__(self, net: MLP, n: int):
+        # Arrays of the parameters' own type: the benchmark counts NumPy calls on it.
+        kind = type(net.params)
+        self.aug = [np.ones((n, w + 1)).view(kind) for w in net.sizes[:-1]]
+        self.inner = [a[:, :-1] for a in self.aug]
+        self.augT = [a.T for a in self.aug]
+        self.input: np.ndarray | None = None
+        self._kind = kind
+        self.grads: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def grad(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        pair = self.grads.get(k)
+        if pair is None:
+            da = np.zeros(self.aug[k].shape).view(self._kind)
+            pair = self.grads[k] = (da, da[:, :-1])
+        return pair
+
+
 class MLP:
     """A dense network whose parameters are one flat array with per-layer views."""
 
@@ -114,13 +181,24 @@ class MLP:
                 mats.append(block[:i])
                 vecs.append(block[i])
             pos += (i + 1) * o
-        self._bufs: dict[int, list[np.ndarray]] = {}
-        self._aug: list[np.ndarray] = []
-        self._h: list[np.ndarray] = []
+        self.WT = [w.T for w in self.W]      # transposed views, made once
+        self._batches: dict[int, Batch] = {}
+        self._last: Batch | None = None       # the buffers of the last forward
+        self._input: np.ndarray | None = None  # and its input, ones appended
 
     @property
     def n_layers(self) -> int:
         return len(self.W)
+
+    def batch(self, n: int) -> Batch:
+        """The reused buffers for batches of n rows (made on first use; at most 8 sizes
+        are kept, as batch sizes come and go)."""
+        b = self._batches.get(n)
+        if b is None:
+            if len(self._batches) >= 8:
+                self._batches.clear()
+            b = self._batches[n] = Batch(self, n)
+        return b
 
     def input_buffer(self, n: int) -> np.ndarray:
         """The (n, in + 1) array the next forward of n rows reads, ones in its last column.
@@ -128,17 +206,17 @@ class MLP:
         A caller may write its input straight into [:, :-1] and call
         forward(buffer, augmented=True), saving a copy.
         """
-        return self._buffers(n)[0]
+        return self.batch(n).aug[0]
 
-    def _buffers(self, n: int) -> list[np.ndarray]:
-        bufs = self._bufs.get(n)
-        if bufs is None:
-            if len(self._bufs) >= 8:     # batch sizes come and go: keep memory bounded
-                self._bufs.clear()
-            # ones_like keeps the parameters' array type (the benchmark counts calls on it).
-            bufs = self._bufs[n] = [np.ones_like(self.params, shape=(n, w + 1), order="C")
-                                    for w in self.sizes[:-1]]
-        return bufs
+    def hidden_forward(self, k: int, a: np.ndarray, nxt: np.ndarray, inner: np.ndarray) -> None:
+        """Hidden layer k on the rows a (with their column of ones): nxt = [act(a @ Wb[k]), 1].
+
+        `inner` is nxt[:, :-1]. The product is written there and the activation then
+        runs over all of nxt, ones included (see activate_rows): in the browser a
+        strided pass over `inner` alone costs about as much as the matrix product.
+        """
+        np.matmul(a, self.Wb[k], out=inner)
+        activate_rows(self.activation, nxt)
 
     def forward(self, x: np.ndarray, out: np.ndarray | None = None,
                 augmented: bool = False) -> np.ndarray:
@@ -147,40 +225,53 @@ class MLP:
         `augmented`: x already has a column of ones appended (n, in + 1).
         `out`: write the output there (any (n, out)-shaped view) instead of a new array.
         """
-        bufs = self._buffers(len(x))
+        b = self._batches.get(len(x)) or self.batch(len(x))
         if augmented:
             a = x
         else:
-            a = bufs[0]
-            a[:, :-1] = x
-        aug, hs = [a], [None]
-        last = self.n_layers - 1
-        for k in range(last):
-            nxt = bufs[k + 1]
-            # The product goes to a fresh contiguous array (BLAS needs one); the
-            # activation writes its result next to the buffer's column of ones.
-            h = activate(self.activation, a @ self.Wb[k], out=nxt[:, :-1])
-            aug.append(nxt)
-            hs.append(h)
-            a = nxt
-        self._aug, self._h = aug, hs
-        return np.matmul(a, self.Wb[last], out=out)
+            a = b.aug[0]
+            b.inner[0][...] = x
+        self._last, self._input = b, a
+        Wb = self.Wb
+        last = len(Wb) - 1
+        if last:                # hidden_forward, written out: calls cost time in the browser
+            aug, inner, name = b.aug, b.inner, self.activation
+            for k in range(last):
+                np.matmul(a, Wb[k], out=inner[k + 1])
+                a = aug[k + 1]
+                activate_rows(name, a)
+        return np.matmul(a, Wb[last], out=out)
 
     def backward(self, d_out: np.ndarray, input_grad: bool = False):
         """Fill `grad` with dL/d(params) given dL/d(output) for the last forward batch.
 
         Returns dL/d(input) if `input_grad`, else None. `d_out` is not modified.
         """
+        b, dWb = self._last, self.dWb
         dz = d_out
-        for k in range(self.n_layers - 1, -1, -1):
-            np.matmul(self._aug[k].T, dz, out=self.dWb[k])
-            if k == 0 and not input_grad:
-                return None
-            da = dz @ self.W[k].T
-            if k == 0:
-                return da
-            dz = activation_grad(self.activation, self._h[k], da)
-        return None
+        for k in range(len(dWb) - 1, 0, -1):
+            np.matmul(b.augT[k], dz, out=dWb[k])            # dL/dWb = [a, 1].T @ dz
+            # hidden_grad, written out (as in forward)
+            da, da_inner = b.grads.get(k) or b.grad(k)
+            np.matmul(dz, self.WT[k], out=da_inner)
+            name = self.activation
+            dz = da_inner if name == "linear" else activation_grad(name, b.aug[k], da)[:, :-1]
+        np.matmul(self._input.T, dz, out=dWb[0])
+        return dz @ self.WT[0] if input_grad else None
+
+    def hidden_grad(self, k: int, h_aug: np.ndarray, dz: np.ndarray, da: np.ndarray,
+                    da_inner: np.ndarray) -> np.ndarray:
+        """dL/dz of hidden layer k-1 (a strided (n, width) view) from dL/dz of layer k.
+
+        dL/dh = dz @ W[k].T is written into `da_inner`, the first columns of `da`, an
+        array shaped like h_aug (with a spare column where h_aug has its ones), so that
+        the activation's derivative runs over whole contiguous arrays (see
+        hidden_forward); the spare column is then dropped.
+        """
+        np.matmul(dz, self.WT[k], out=da_inner)
+        if self.activation == "linear":
+            return da_inner
+        return activation_grad(self.activation, h_aug, da)[:, :-1]
 
     def input_grad(self, d_out: np.ndarray, rows: slice = slice(None)) -> np.ndarray:
         """dL/d(input) for `rows` of the last forward batch, without touching `grad`.
@@ -188,10 +279,70 @@ class MLP:
         Used for the generator's step (the loss's pull on G's output, through D)
         and by the views (the pull on each displayed fake point).
         """
+        b = self._last
         dz = d_out
-        for k in range(self.n_layers - 1, 0, -1):
-            dz = activation_grad(self.activation, self._h[k][rows], dz @ self.W[k].T)
-        return dz @ self.W[0].T
+        for k in range(len(self.Wb) - 1, 0, -1):
+            da, da_inner = b.grad(k)
+            dz = self.hidden_grad(k, b.aug[k][rows], dz, da[rows], da_inner[rows])
+        return dz @ self.WT[0]
+
+    # ----- the same passes in bounded pieces (huge networks and batches) ----------------
+    def forward_pieces(self, b: Batch, x_aug: np.ndarray, out: np.ndarray, work: int):
+        """forward(x_aug, out, augmented=True) in pieces, into the caller's buffers `b`
+        (not the ones forward() shares with the views, which may run between pieces).
+
+        A generator: each layer runs on blocks of rows (see `blocks`), and after each
+        block it yields the multiply-adds that block took (at most `work`, whatever the
+        size of the network). Rows are independent, so the numbers are exactly those
+        of forward(). Remembers x_aug for backward_pieces.
+        """
+        b.input = a = x_aug
+        last = len(self.Wb) - 1
+        for k in range(last + 1):
+            per_row = self.Wb[k].size
+            for r0, r1 in blocks(len(a), per_row, work, MIN_ROWS):
+                if k < last:
+                    self.hidden_forward(k, a[r0:r1], b.aug[k + 1][r0:r1],
+                                        b.inner[k + 1][r0:r1])
+                else:
+                    np.matmul(a[r0:r1], self.Wb[k], out=out[r0:r1])
+                yield (r1 - r0) * per_row
+            if k < last:
+                a = b.aug[k + 1]
+
+    def backward_pieces(self, b: Batch, d_out: np.ndarray, work: int, params: bool = True,
+                        input_grad: np.ndarray | None = None):
+        """backward (params=True) or input_grad (params=False) in pieces, after
+        forward_pieces on `b`. A generator yielding each piece's multiply-adds.
+
+        dL/dWb = [a, 1].T @ dz sums over all rows, so it is split by columns of dz
+        instead (each column of dL/dWb is its own sum, done whole); dL/dh splits by
+        rows. Either way every number is computed exactly as backward() computes it.
+        `input_grad`: an (n, in) array to fill with dL/d(input).
+        """
+        n = len(d_out)
+        dz = d_out
+        for k in range(len(self.Wb) - 1, -1, -1):
+            a = b.aug[k] if k else b.input
+            if params:
+                per_col = n * a.shape[1]
+                for c0, c1 in blocks(self.Wb[k].shape[1], per_col, work, MIN_COLS):
+                    np.matmul(a.T, dz[:, c0:c1], out=self.dWb[k][:, c0:c1])
+                    yield (c1 - c0) * per_col
+            if k == 0:
+                if input_grad is not None:
+                    for r0, r1 in blocks(n, self.W[0].size, work, MIN_ROWS):
+                        np.matmul(dz[r0:r1], self.WT[0], out=input_grad[r0:r1])
+                        yield (r1 - r0) * self.W[0].size
+                return
+            da, da_inner = b.grad(k)
+            for r0, r1 in blocks(n, self.W[k].size, work, MIN_ROWS):
+                rows = slice(r0, r1)
+                g = self.hidden_grad(k, a[rows], dz[rows], da[rows], da_inner[rows])
+                if self.activation != "linear":   # a new array: keep it for the next layer
+                    da_inner[rows] = g
+                yield (r1 - r0) * self.W[k].size
+            dz = da_inner
 
     def set_params(self, values) -> None:
         """Copy `values` into the flat parameter array (views stay valid)."""

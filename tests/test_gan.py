@@ -487,3 +487,119 @@ def test_a_reset_drops_an_unfinished_epoch():
     t.reset()
     assert list(steps) == []
     assert (t.epoch_count, t.d_steps, t.g_steps) == (0, 0, 0)
+
+
+# ----- epoch_steps(pieces=True): an epoch in bounded pieces ----------------------------------
+# "huge" is the largest network and batch the settings allow; "big" steps in pieces too,
+# at a fraction of the cost; the others are small enough for whole layer passes.
+HUGE = {"g_layers": 6, "g_units": 128, "d_layers": 6, "d_units": 128, "batch": 2000}
+PIECES_CONFIGS = {
+    "defaults": {},
+    "k 3-2, tanh, adam": {"k_d": 3, "k_g": 2, "d_activation": "tanh", "g_activation": "sigmoid",
+                          "optimizer_d": "adam", "optimizer_g": "momentum"},
+    "linear, hinge, no hidden G": {"g_layers": 0, "d_activation": "linear", "loss": "hinge"},
+    "wasserstein, leaky": {"loss": "wasserstein", "d_activation": "leaky_relu", "d_layers": 3},
+    "big": {"g_layers": 2, "g_units": 64, "d_layers": 2, "d_units": 64, "batch": 2000},
+    "big, odd sizes": {"g_layers": 3, "g_units": 47, "d_layers": 2, "d_units": 101,
+                       "batch": 1999, "noise_dim": 5, "d_activation": "tanh"},
+}
+
+
+def _run_pieces(t: Trainer) -> list:
+    return list(t.epoch_steps(pieces=True))
+
+
+@pytest.mark.parametrize("name", PIECES_CONFIGS)
+def test_an_epoch_in_pieces_gives_the_same_numbers_as_epoch(name):
+    a, b = Trainer(PIECES_CONFIGS[name]), Trainer(PIECES_CONFIGS[name])
+    k_d, k_g = a.settings["k_d"], a.settings["k_g"]
+    for _ in range(3):
+        a.epoch()
+        pieces = _run_pieces(b)
+        assert [p.kind for p in pieces if p.step_done] == ["d"] * k_d + ["g"] * k_g
+        assert len(pieces) > k_d + k_g          # always more than one piece per step
+        assert_same_state(a, b)
+
+
+def test_whole_steps_of_a_huge_model_run_in_the_same_pieces():
+    """A step too big for one piece runs block by block even when taken whole (d_step,
+    g_step, epoch), so whole steps and pieces give the very same numbers."""
+    cfg = PIECES_CONFIGS["big"]
+    a, b, c = Trainer(cfg), Trainer(cfg), Trainer(cfg)
+    assert a._in_pieces(cfg["batch"]) and not Trainer()._in_pieces(150)
+    a.d_step(False)
+    a.d_step(True)
+    a.g_step(True)
+    a._end_epoch()
+    _run_pieces(b)
+    c.epoch()
+    assert_same_state(a, b)
+    assert_same_state(a, c)
+
+
+class _CountingNumPy:
+    """Stands in for numpy inside ganlab.nn: counts the multiply-adds of every matmul."""
+
+    def __init__(self):
+        self.macs = 0
+
+    def matmul(self, a, b, **kw):
+        self.macs += a.shape[0] * a.shape[1] * b.shape[1]
+        return np.matmul(a, b, **kw)
+
+    def __getattr__(self, name):
+        return getattr(np, name)
+
+
+def test_every_piece_is_bounded_work_at_the_largest_settings(monkeypatch):
+    from ganlab import gan, nn
+    counter = _CountingNumPy()
+    monkeypatch.setattr(nn, "np", counter)
+    t = Trainer(dict(HUGE, k_d=1, k_g=1))
+    pieces, biggest = [], 0
+    steps = t.epoch_steps(pieces=True)
+    while True:
+        counter.macs = 0
+        piece = next(steps, None)
+        if piece is None:
+            break
+        pieces.append(piece)
+        biggest = max(biggest, counter.macs)
+        assert counter.macs <= gan.PIECE_WORK
+        assert piece.work <= gan.PIECE_WORK
+    assert t.epoch_count == 1 and [p.kind for p in pieces if p.step_done] == ["d", "g"]
+    # A whole D step here is ~1.5e9 multiply-adds: it really is cut up, into big pieces.
+    assert len(pieces) > 300 and biggest > gan.PIECE_WORK // 4
+
+
+def test_views_drawn_between_pieces_change_nothing():
+    from ganlab import fields
+    cfg = PIECES_CONFIGS["big, odd sizes"]
+    a, b = Trainer(cfg), Trainer(cfg)
+    a.epoch()
+    for i, _ in enumerate(b.epoch_steps(pieces=True)):
+        if i % 7 == 0:
+            fields.frame(b, res=20)         # D and G forward and D's input gradient
+    assert_same_state(a, b)
+
+
+def test_a_reset_in_the_middle_of_a_step_drops_the_unfinished_epoch():
+    t = Trainer(PIECES_CONFIGS["big"])
+    steps = t.epoch_steps(pieces=True)
+    for _ in range(5):
+        piece = next(steps)
+    assert piece.kind == "d" and not piece.step_done and t.d_steps == 0
+    t.reset()
+    assert list(steps) == []
+    assert_same_state(t, Trainer(PIECES_CONFIGS["big"]))
+
+
+def test_pieces_stop_on_divergence_without_counting_the_epoch():
+    t = Trainer({"loss": "least_squares", "lr_d": 10, "lr_g": 10})
+    for _ in range(30):
+        pieces = _run_pieces(t)
+        if t.diverged:
+            break
+    # The step that diverged does not come out: fewer finished steps than an epoch has.
+    assert t.diverged and sum(p.step_done for p in pieces) < 3
+    assert _run_pieces(t) == [] and t.history.losses[-1][0] == t.epoch_count

@@ -19,3 +19,26 @@ def test_the_page_benchmark_starts_as_the_readme_says_and_launches_the_shared_ch
     assert chromium.LAUNCH["executable_path"] == "/usr/bin/chromium"
     conftest = (ROOT / "tests" / "browser" / "conftest.py").read_text()
     assert "from tools.chromium import" in conftest and "--no-sandbox" not in conftest
+
+
+def test_the_plain_reference_gan_trains():
+    """tools/plaingan_speed.py, the yardstick of the page benchmark: its losses stay
+    finite and its fakes move toward the data (their mean log-density under the data's
+    two gaussians rises)."""
+    import numpy as np
+    from tools.plaingan_speed import CENTRES, SPREADS, PlainGAN
+
+    def log_density(p):
+        dens = [np.exp(-0.5 * (((p - c) / s) ** 2).sum(axis=1)) / (2 * np.pi * s.prod())
+                for c, s in zip(CENTRES, SPREADS)]
+        return float(np.log(0.5 * dens[0] + 0.5 * dens[1] + 1e-300).mean())
+
+    gan = PlainGAN(seed=1)
+    before = log_density(gan.sample(3000))
+    gan.train(1500)
+    assert np.isfinite([gan.d_loss, gan.g_loss]).all()
+    assert 0.3 < gan.d_loss < 3 and 0.1 < gan.g_loss < 5
+    assert log_density(gan.sample(3000)) > before + 2
+    out = subprocess.run([sys.executable, "tools/plaingan_speed.py", "--epochs", "50"], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert out.returncode == 0 and '"ms_per_epoch"' in out.stdout, out.stderr

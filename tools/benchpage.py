@@ -8,7 +8,11 @@ Builds the site, serves it on 127.0.0.1, and prints one JSON object:
   every frame): epochs per second, frames per second, median and p95 frame time
   (the interval between animation frames, measured by a requestAnimationFrame
   hook in the page);
-- the same for 2x20 and 5x100 networks with `--sizes`.
+- the same for 2x20 and 5x100 networks with `--sizes`;
+- `engine_pyodide`: the engine alone (no page, nothing drawn) in the site's own
+  Pyodide and NumPy, against the plain NumPy GAN of tools/plaingan_speed.py, at
+  GAN Lab's defaults: ms per epoch of each (best round), the engine's epochs per
+  second and the ratio engine / plain. `--engine-only` measures just that.
 
 A developer tool (needs Playwright and Debian's chromium), not shipped to the page;
 it starts Chromium as the browser tests do (tools/chromium.py).
@@ -19,6 +23,7 @@ import argparse
 import json
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +44,13 @@ FRAME_HOOK = """() => {
 
 def _ready_ms(page, url: str) -> float:
     page.goto(url)
-    page.wait_for_function("document.body.dataset.state !== 'loading'", timeout=120_000)
+    # Polled with evaluate: wait_for_function compiles its predicate with eval in the
+    # page, which the page's Content-Security-Policy forbids.
+    deadline = time.monotonic() + 120
+    while page.evaluate("document.body.dataset.state") == "loading":
+        if time.monotonic() > deadline:
+            raise RuntimeError("page still loading after 120 s")
+        time.sleep(0.02)
     if page.evaluate("document.body.dataset.state") != "ready":
         raise RuntimeError("page did not start: " + page.inner_text("#error-panel"))
     return page.evaluate("window.ganlabReadyAt")
@@ -67,18 +78,84 @@ def _play(page, seconds: float) -> dict:
     }
 
 
-def run(seconds: float = 20.0, sizes: bool = False) -> dict:
+# Runs inside Pyodide: the engine and the plain GAN alternately, ROUNDS rounds of
+# EPOCHS epochs each (interleaved, so a busy moment on a shared machine hits both),
+# and returns the best round of each. The sources are written into Pyodide's file
+# system first (ENGINE_JS).
+ENGINE_PY = """
+import json, sys, time
+sys.path.insert(0, "/bench")
+from ganlab.gan import Trainer
+from plaingan_speed import PlainGAN
+
+def run(rounds, epochs):
+    engine, plain = Trainer({}), PlainGAN(1)
+    engine.train(50)
+    plain.train(50)
+    times = {"ganlab": [], "plain": []}
+    for _ in range(rounds):
+        for name, gan in (("ganlab", engine), ("plain", plain)):
+            start = time.perf_counter()
+            gan.train(epochs)
+            times[name].append(1e3 * (time.perf_counter() - start) / epochs)
+    return times
+
+json.dumps(run(ROUNDS, EPOCHS))
+"""
+
+ENGINE_JS = """async ([files, code]) => {
+    const { loadPyodide } = await import("./pyodide/pyodide.mjs");
+    const py = await loadPyodide({ indexURL: new URL("./pyodide/", location.href).href });
+    await py.loadPackage("numpy");
+    for (const [path, text] of Object.entries(files)) {
+        py.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+        py.FS.writeFile(path, text);
+    }
+    return py.runPython(code);
+}"""
+
+
+def engine_sources() -> dict[str, str]:
+    """The engine as the site ships it (dist/ganlab, without the page's ui/) and the
+    plain GAN, keyed by their paths in Pyodide's file system."""
+    import build
+    files = {f"/bench/ganlab/{p.relative_to(build.DIST / 'ganlab').as_posix()}": p.read_text()
+             for p in sorted((build.DIST / "ganlab").rglob("*.py")) if "ui" not in p.parts}
+    files["/bench/plaingan_speed.py"] = (ROOT / "tools" / "plaingan_speed.py").read_text()
+    return files
+
+
+def _engine(page, url: str, rounds: int, epochs: int) -> dict:
+    """The engine alone against the plain GAN, in a bare Pyodide loaded from the site
+    (a same-origin document: the site's pyscript.toml will do)."""
+    page.goto(url + "pyscript.toml")
+    code = ENGINE_PY.replace("ROUNDS", str(rounds)).replace("EPOCHS", str(epochs))
+    times = json.loads(page.evaluate(ENGINE_JS, [engine_sources(), code]))
+    ganlab, plain = min(times["ganlab"]), min(times["plain"])
+    return {"ganlab_ms": round(ganlab, 4), "plain_ms": round(plain, 4),
+            "ratio": round(ganlab / plain, 3), "epochs_per_s": round(1e3 / ganlab, 0),
+            "rounds": rounds, "epochs_per_round": epochs,
+            "ganlab_ms_rounds": [round(t, 4) for t in times["ganlab"]],
+            "plain_ms_rounds": [round(t, 4) for t in times["plain"]]}
+
+
+def run(seconds: float = 20.0, sizes: bool = False, engine_only: bool = False,
+        rounds: int = 7, epochs: int = 2000) -> dict:
     import build
     from playwright.sync_api import sync_playwright
 
     build.build()
     server, url = build.serve_in_thread(0)
-    out: dict = {"seconds": seconds}
+    out: dict = {} if engine_only else {"seconds": seconds}
     try:
         with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
             ctx = p.chromium.launch_persistent_context(
                 profile, viewport={"width": 1400, "height": 1000}, **LAUNCH)
             page = ctx.new_page()
+            out["engine_pyodide"] = _engine(page, url, rounds, epochs)
+            if engine_only:
+                ctx.close()
+                return out
             out["ready_ms_fresh"] = round(_ready_ms(page, url), 0)
             out["ready_ms_warm"] = round(_ready_ms(page, url), 0)
             out["defaults"] = _play(page, seconds)
@@ -96,8 +173,12 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python tools/benchpage.py")
     ap.add_argument("--seconds", type=float, default=20.0, help="play time at the defaults")
     ap.add_argument("--sizes", action="store_true", help="also 2x20 and 5x100 networks")
+    ap.add_argument("--engine-only", action="store_true",
+                    help="only the engine against the plain GAN in the site's Pyodide")
+    ap.add_argument("--rounds", type=int, default=7, help="engine rounds (each: both GANs)")
+    ap.add_argument("--epochs", type=int, default=2000, help="epochs per engine round")
     args = ap.parse_args(argv)
-    print(json.dumps(run(args.seconds, args.sizes)))
+    print(json.dumps(run(args.seconds, args.sizes, args.engine_only, args.rounds, args.epochs)))
     return 0
 
 
