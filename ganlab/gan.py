@@ -402,6 +402,18 @@ class Trainer:
             self._work.clear()
         self._work[(net, len(b.aug[0]))] = b
 
+    def step_pieces(self, kind: str):
+        """One discriminator ("d") or generator ("g") step, the same as d_step() or
+        g_step(), in bounded pieces: a generator of Piece (see epoch_steps)."""
+        if self.diverged:
+            return
+        yield from (self._d_pieces(True) if kind == "d" else self._g_pieces(True))
+
+    def is_huge(self) -> bool:
+        """Whether a step at the current batch size needs more than one piece for some
+        layer pass (then a page should spread it over frames)."""
+        return self._in_pieces(self.settings["batch"])
+
     def _d_pieces(self, want_loss: bool):
         """d_step in pieces: a generator of Piece (see epoch_steps)."""
         s, rng, G, D = self.settings, self.rng, self.G, self.D

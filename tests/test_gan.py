@@ -603,3 +603,20 @@ def test_pieces_stop_on_divergence_without_counting_the_epoch():
     # The step that diverged does not come out: fewer finished steps than an epoch has.
     assert t.diverged and sum(p.step_done for p in pieces) < 3
     assert _run_pieces(t) == [] and t.history.losses[-1][0] == t.epoch_count
+
+
+@pytest.mark.parametrize("kind", ["d", "g"])
+@pytest.mark.parametrize("settings", [{}, {"g_layers": 3, "g_units": 128, "d_layers": 3,
+                                           "d_units": 128, "batch": 600}])
+def test_a_step_in_pieces_equals_the_whole_step(kind, settings):
+    a, b = Trainer(settings), Trainer(settings)
+    a.train(2)
+    b.train(2)
+    getattr(a, f"{kind}_step")()
+    pieces = list(b.step_pieces(kind))
+    assert pieces[-1].step_done and sum(p.step_done for p in pieces) == 1
+    np.testing.assert_array_equal(a.G.params, b.G.params)
+    np.testing.assert_array_equal(a.D.params, b.D.params)
+    assert (a.d_steps, a.g_steps, a.last_d_loss, a.last_g_loss) == (b.d_steps, b.g_steps,
+                                                                    b.last_d_loss, b.last_g_loss)
+    assert b.is_huge() == bool(settings)

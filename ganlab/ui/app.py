@@ -31,6 +31,7 @@ LAYERS = ("heat", "real", "fake", "manifold", "grad", "pred")
 MIN_DRAWN = 10          # fewer points than this is no data set to learn
 UNDO_S = 8              # how long "Reset: Undo" stays offered
 TILE_POINTS = 300       # real samples on each data set tile
+COARSE_PARAMS = 5000    # a discriminator with more parameters gets a 30x30 background
 
 
 class App:
@@ -236,12 +237,24 @@ class App:
         el("play-text").textContent = label
         button.setAttribute("aria-label", label)
 
+    def _long(self, epochs: float) -> bool:
+        """Whether `epochs` epochs (fractions for single steps) would hold the page
+        up for more than a frame or two: then they run over frames, in pieces."""
+        t, loop = self.trainer, self.loop
+        return t.is_huge() or loop.mid_step or bool(loop.jobs) or epochs * loop.epoch_s > 0.05
+
     def step(self, which: str) -> None:
         t = self.trainer
-        {"d": t.d_step, "g": t.g_step, "both": t.epoch}[which]()
+        s = t.settings
         if not self.loop.playing:
             self.show_phase("epoch" if which == "both" else which)
             self.view.markStep({"both": "g"}.get(which, which))
+        share = 1.0 if which == "both" else 1.0 / max(1, s["k_d"] + s["k_g"])
+        if self._long(share):
+            work = t.epoch_steps(pieces=True) if which == "both" else t.step_pieces(which)
+            self.loop.queue(work, self.check_diverged)
+            return
+        {"d": t.d_step, "g": t.g_step, "both": t.epoch}[which]()
         self.check_diverged()
         self.loop.dirty = True
 
@@ -257,7 +270,24 @@ class App:
             self.say(f"train(n): n must be a whole number from 0 to {self.MAX_TRAIN:,}, "
                      f"got {epochs!r}")
             return self.trainer.epoch_count
-        self.trainer.train(int(epochs))
+        n = int(epochs)
+        if n and self._long(n):
+            # Long: over the next frames, in pieces; the caller gets a promise of the epoch.
+            import asyncio
+            t, result = self.trainer, asyncio.get_event_loop().create_future()
+
+            def work():
+                for _ in range(n):
+                    if t.diverged or t is not self.trainer:
+                        return
+                    yield from t.epoch_steps(pieces=True)
+
+            def done():
+                self.check_diverged()
+                result.set_result(self.trainer.epoch_count)
+            self.loop.queue(work(), done)
+            return result
+        self.trainer.train(n)
         self.check_diverged()
         self.loop.dirty = True
         return self.trainer.epoch_count
@@ -378,7 +408,13 @@ class App:
         t = self.trainer
         if t.diverged and not np.isfinite(t.G.params).all():
             return      # nothing sensible to draw; the message says why
-        fr = fields.frame(t)    # the manifold always: the generator's thumbnail shows it
+        # The manifold always (the generator's thumbnail shows it); a coarser heatmap
+        # for a big discriminator, whose pass over the grid costs the most.
+        coarse = t.D.params.size > COARSE_PARAMS
+        fr = fields.frame(t, res=fields.HEAT_RES // 2 if coarse else fields.HEAT_RES)
+        el("view-note").textContent = (" · big model: coarser background, redrawn every "
+                                       f"{self.loop._skip} frames" if coarse and self.loop._skip > 1
+                                       else "")
         self.painter.draw(fr, self.flags)
         self.graph.show_losses(t.last_d_loss, t.last_g_loss)
         self.charts.update(t.history)

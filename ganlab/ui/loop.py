@@ -15,6 +15,7 @@ reused; nothing grows per frame.
 from __future__ import annotations
 
 import time
+from collections import deque
 
 from pyscript import document, window
 from pyscript.ffi import create_proxy
@@ -23,7 +24,7 @@ FRAME_MS = 16.7
 MIN_BUDGET_MS, MAX_BUDGET_MS = 2.0, 10.0
 SLOW_MOTION = -1    # the speed control's value for slow motion
 SLOW_STEP_S = 1.5   # slow motion: one step every 1.5 s, with its explanation
-STEPWISE_S = 0.25   # an epoch longer than this is spread over frames, a step at a time
+STEPWISE_S = 0.04   # an epoch longer than this is spread over frames, piece by piece
 MARGIN_MS = 5.0   # the browser's own work per frame: compositing, the painter's canvas calls
 
 
@@ -42,7 +43,10 @@ class Loop:
         self._steps_s = 0.0
         self._steps_epoch = -1
         self._slow_at = 0.0
-        self._slow_counts = {"d": 0, "g": 0}
+        self.mid_step = False         # the epoch in progress is inside a step
+        self.jobs = deque()           # queued work (a huge Step, train(n)): (pieces, done)
+        self._skip = 0                # frames left before the views are redrawn
+        self._frame_ms = self.budget_ms   # this frame's training budget
         self._proxy = create_proxy(self._tick)
         self._window_start = time.perf_counter()
         self._window_frames = 0
@@ -57,72 +61,94 @@ class Loop:
         every SLOW_STEP_S seconds, each explained."""
         self.per_frame = per_frame
 
-    def _one_step(self, t) -> str | None:
-        """Take the next step of the epoch in progress (starting one if needed).
-
-        Returns "d" or "g" for the step taken, or None if there was none to take
-        (the epoch ended early: divergence, a reset, or k_d = k_g = 0).
-        """
-        if self._steps is None or self._steps_of is not t:
-            self._steps, self._steps_of, self._steps_s = t.epoch_steps(), t, 0.0
-            self._steps_epoch = t.epoch_count
-        start = time.perf_counter()
-        kind = next(self._steps, None)
-        self._steps_s += time.perf_counter() - start
-        if kind is None or t.epoch_count != self._steps_epoch:
-            # That was the epoch's last step (or it stopped): time it, start afresh.
-            self.epoch_s = self._steps_s
-            self._steps = None
-        return kind
+    def _pull(self, t, deadline: float, stop_at_step: bool = False) -> list:
+        """Work on the epoch in progress (starting one if needed) piece by piece
+        (Trainer.epoch_steps(pieces=True): each piece a few milliseconds at most)
+        until `deadline`, the epoch's end, or with `stop_at_step` a step's end.
+        Returns the kinds ("d"/"g") of the steps completed."""
+        clock = time.perf_counter
+        done = []
+        while True:
+            if self._steps is None or self._steps_of is not t:
+                self._steps, self._steps_of, self._steps_s = t.epoch_steps(pieces=True), t, 0.0
+                self._steps_epoch = t.epoch_count
+            start = clock()
+            piece = next(self._steps, None)
+            self._steps_s += clock() - start
+            if piece is None:                   # the epoch ended early (divergence, reset)
+                self._steps, self.mid_step = None, False
+                return done
+            self.mid_step = not piece.step_done
+            if piece.step_done:
+                done.append(piece.kind)
+                if t.epoch_count != self._steps_epoch:     # that finished the epoch
+                    self.epoch_s, self._steps = self._steps_s, None
+                    return done
+                if stop_at_step:
+                    return done
+            if clock() >= deadline:
+                return done
 
     def _slow_motion(self, t) -> int:
         now = time.perf_counter()
-        if now - self._slow_at < SLOW_STEP_S:
+        if now - self._slow_at < SLOW_STEP_S and not self.mid_step:
             return 0
-        self._slow_at = now
         before = t.epoch_count
-        fresh = self._steps is None or self._steps_of is not t
-        kind = self._one_step(t)
-        if kind is None:
-            fresh, kind = True, self._one_step(t)        # a fresh epoch
-        if fresh:
-            self._slow_counts = {"d": 0, "g": 0}
-        if kind:
-            self._slow_counts[kind] += 1
-            k = t.settings["k_d" if kind == "d" else "k_g"]
-            self.app.explain_step(kind, self._slow_counts[kind], k)
+        done = self._pull(t, now + self._frame_ms / 1000.0, stop_at_step=True)
+        if done:
+            self._slow_at = time.perf_counter()
+            kind = done[-1]
+            s = t.settings
+            k = s["k_d"] if kind == "d" else s["k_g"]
+            pos = t.epoch_pos       # steps done in the epoch; 0 once it is over
+            i = (pos if pos else s["k_d"]) if kind == "d" else (pos - s["k_d"] if pos else k)
+            self.app.explain_step(kind, i, k)
         return max(0, t.epoch_count - before)
+
+    def queue(self, work, done=None) -> None:
+        """Run `work` (an iterator of bounded pieces) over the next frames, within
+        their budgets, then call done(). Play waits meanwhile."""
+        self.jobs.append((work, done))
+        self.dirty = True
+
+    def _run_jobs(self, deadline: float) -> None:
+        clock = time.perf_counter
+        while self.jobs:
+            work, done = self.jobs[0]
+            for _ in work:
+                if clock() >= deadline:
+                    return
+            self.jobs.popleft()
+            if done is not None:
+                done()
+            self.dirty = True
 
     def _train(self) -> int:
         """Train for this frame's budget; return the epochs completed."""
         t = self.app.trainer
         if self.per_frame == SLOW_MOTION:
             return self._slow_motion(t)
-        if self.per_frame:
-            return t.train(self.per_frame)
         clock = time.perf_counter
-        budget = self.budget_ms / 1000.0
-        deadline = clock() + budget
+        deadline = clock() + self._frame_ms / 1000.0
         before = t.epoch_count
         model = (id(t), t.generation, id(t.settings))
         if model != self._model:
-            # A new model or new settings: its first epoch goes step by step (it
-            # might be a huge one), and is timed before whole epochs are trusted.
+            # A new model or new settings: its first epoch goes in pieces (it might
+            # be a huge one), and is timed before whole epochs are trusted.
             self._model, self.epoch_s, self._steps = model, float("inf"), None
-        if self.epoch_s < STEPWISE_S:
-            # Whole epochs until the budget is spent (at least one per frame: an
-            # epoch up to a quarter second long still beats many slow frames).
+        if self.epoch_s < STEPWISE_S and not self.mid_step:
+            if self.per_frame:
+                return t.train(self.per_frame)
+            # Whole epochs until the budget is spent.
             while clock() < deadline:
                 start = clock()
                 if not t.epoch():
                     break
                 self.epoch_s = clock() - start
         else:
-            # One epoch takes far longer than a frame (big networks, big batches):
-            # spread it over frames a step at a time, so the page stays responsive.
-            while clock() < deadline:
-                if self._one_step(t) is None or self._steps is None:
-                    break       # the epoch ended: whole epochs again if it was quick
+            # One epoch takes longer than a frame should (big networks, big batches):
+            # go on with it piece by piece, so the page keeps answering.
+            self._pull(t, deadline)
         return max(0, t.epoch_count - before)
 
     def _tick(self, now=None) -> None:
@@ -133,17 +159,29 @@ class Loop:
                                else min(MAX_BUDGET_MS, self.cap_ms + 0.05))
             self._last_now = now
             epochs = 0
-            if self.playing:
+            # A frame that will not redraw the views may train for longer.
+            self._frame_ms = (self.budget_ms if self._skip <= 1
+                              else min(self.cap_ms, FRAME_MS - MARGIN_MS))
+            if self.jobs and not self.mid_step:
+                before = self.app.trainer.epoch_count
+                self._run_jobs(time.perf_counter() + self._frame_ms / 1000.0)
+                epochs = max(0, self.app.trainer.epoch_count - before)
+                self.app.check_diverged()
+            elif self.playing:
                 epochs = self._train()
                 self.app.check_diverged()
                 self.dirty = True
-            if self.dirty:
+            # A view that takes long to draw (a big discriminator over the grid) is
+            # redrawn every few frames while training, so the frames keep coming.
+            self._skip -= 1
+            if self.dirty and (self._skip <= 0 or not (self.playing or self.jobs)):
+                self._skip = min(6, int(self.draw_ms // 8) + 1)
                 self.dirty = False
                 start = time.perf_counter()
                 self.app.render()
                 draw_ms = self.draw_ms = (time.perf_counter() - start) * 1000.0
                 self.budget_ms = min(self.cap_ms, max(MIN_BUDGET_MS, FRAME_MS - draw_ms - MARGIN_MS))
-                self._window_frames += 1
+            self._window_frames += 1
             self._window_epochs += epochs
             self._readouts()
         except Exception as err:    # a bug: keep the page alive, say so, and log it loudly

@@ -344,3 +344,36 @@ def test_train_api_refuses_nonsense_without_an_error(page, site_url, open_ready)
         assert page.evaluate(f"() => window.ganlab.train({bad})") == 0, bad
         expect(page.locator("#message")).to_contain_text("train(n): n must be a whole number")
     assert page.evaluate("() => window.ganlab.train(3)") == 3
+
+
+HUGE = {"g_layers": 3, "g_units": 128, "d_layers": 3, "d_units": 128, "batch": 600, "k_d": 2}
+
+
+def test_a_huge_step_returns_at_once_and_ends_over_frames_with_the_same_numbers(page, site_url, open_ready):
+    """Step both on a model whose steps run in pieces: the click returns before the
+    epoch is done (the page keeps drawing frames meanwhile), and the epoch it ends
+    with is the very epoch CPython's engine computes."""
+    from ganlab.gan import Trainer
+    from ganlab.state import to_query
+    open_ready(page, site_url + "#" + to_query(dict(DEFAULTS, **HUGE)))
+    frames_during = page.evaluate("""() => {
+        window.__n = 0; const tick = () => { window.__n++; requestAnimationFrame(tick); };
+        requestAnimationFrame(tick);
+        document.getElementById('step-both').click();
+        return JSON.parse(window.ganlab.snapshot()).epoch; }""")
+    assert frames_during == 0, "the click returned before the epoch was done"
+    wait_snapshot(page, "s.epoch === 1", timeout=120000)
+    assert page.evaluate("() => window.__n") > 2, "frames went on while the epoch ran"
+    t = Trainer(HUGE)
+    assert t.is_huge()
+    t.epoch()
+    s = snapshot(page)
+    assert (s["d_steps"], s["g_steps"]) == (2, 1)
+    np.testing.assert_allclose(s["fake"], t.generate(t.show_noise), rtol=0, atol=1e-9)
+
+
+def test_train_n_on_a_huge_model_gives_a_promise_of_the_epoch(page, site_url, open_ready):
+    from ganlab.state import to_query
+    open_ready(page, site_url + "#" + to_query(dict(DEFAULTS, **HUGE)))
+    assert page.evaluate("async () => await window.ganlab.train(2)") == 2
+    assert snapshot(page)["epoch"] == 2
