@@ -23,14 +23,13 @@ import argparse
 import json
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:       # run as a script: the repo's build.py and tools/
     sys.path.insert(0, str(ROOT))
 
-from tools.chromium import LAUNCH  # noqa: E402
+from tools.chromium import LAUNCH, wait_ready  # noqa: E402
 
 SIZES = {"2x20": "g_layers=2&g_units=20&d_layers=2&d_units=20",
          "5x100": "g_layers=5&g_units=100&d_layers=5&d_units=100"}
@@ -44,15 +43,7 @@ FRAME_HOOK = """() => {
 
 def _ready_ms(page, url: str) -> float:
     page.goto(url)
-    # Polled with evaluate: wait_for_function compiles its predicate with eval in the
-    # page, which the page's Content-Security-Policy forbids.
-    deadline = time.monotonic() + 120
-    while page.evaluate("document.body.dataset.state") == "loading":
-        if time.monotonic() > deadline:
-            raise RuntimeError("page still loading after 120 s")
-        time.sleep(0.02)
-    if page.evaluate("document.body.dataset.state") != "ready":
-        raise RuntimeError("page did not start: " + page.inner_text("#error-panel"))
+    wait_ready(page)
     return page.evaluate("window.ganlabReadyAt")
 
 

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:       # run as a script: the repo's build.py and tools/
     sys.path.insert(0, str(ROOT))
 
-from tools.chromium import LAUNCH  # noqa: E402
+from tools.chromium import LAUNCH, wait_ready  # noqa: E402
 
 WARM_UP_S = 60
 
@@ -45,17 +45,6 @@ def _sample(page, cdp, t0: float) -> dict:
     }
 
 
-def _wait_ready(page, timeout_s: float = 120) -> None:
-    # page.evaluate, not wait_for_function: the page's CSP forbids the eval that uses.
-    deadline = time.monotonic() + timeout_s
-    while page.evaluate("() => document.body.dataset.state") == "loading":
-        if time.monotonic() > deadline:
-            raise RuntimeError("the page did not start")
-        time.sleep(0.1)
-    if page.evaluate("() => document.body.dataset.state") != "ready":
-        raise RuntimeError("page did not start: " + page.inner_text("#error-panel"))
-
-
 def run(minutes: float = 10.0, every: float = 30.0) -> dict:
     import build
     from playwright.sync_api import sync_playwright
@@ -68,7 +57,7 @@ def run(minutes: float = 10.0, every: float = 30.0) -> dict:
             page = browser.new_page(viewport={"width": 1440, "height": 900})
             cdp = page.context.new_cdp_session(page)
             page.goto(url)
-            _wait_ready(page)
+            wait_ready(page)
             page.click("#play")
             t0 = time.monotonic()
             samples = [_sample(page, cdp, t0)]
