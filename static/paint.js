@@ -47,12 +47,22 @@ function el(id) { return document.getElementById(id); }
 
 // Give a canvas one pixel per device pixel of its CSS size (crisp on high-DPI
 // screens); returns [width, height, devicePixelRatio].
+// The sizes are measured once and again only after a resize: reading a layout
+// box every frame would force the browser to lay out the page every frame.
+const fitted = new Map();
+addEventListener("resize", () => fitted.clear());
 function fitCanvas(canvas, cssW, cssH) {
-  const dpr = window.devicePixelRatio || 1, css = canvas.getBoundingClientRect();
-  const w = Math.round((css.width || cssW) * dpr), h = Math.round((css.height || cssH) * dpr);
+  let size = fitted.get(canvas);
+  if (!size) {
+    const dpr = window.devicePixelRatio || 1, css = canvas.getBoundingClientRect();
+    size = [Math.round((css.width || cssW) * dpr), Math.round((css.height || cssH) * dpr), dpr];
+    if (css.width) fitted.set(canvas, size);
+  }
+  const [w, h] = size;
   if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
-  return [w, h, dpr];
+  return size;
 }
+function refit() { fitted.clear(); }
 
 function setupView() {
   [state.W, state.H, state.dpr] = fitCanvas(el("view"), 480, 480);
@@ -163,7 +173,8 @@ function frame(buf, flags) {
     const d = b.data, L = state.layout, res = L.res;
     const n = L.real[1] / 2, m = L.fake[1] / 2, k = L.manifold[1] / 2;
     if (flags & FLAG.heat) heat(d, L.heat[0], res);
-    el("heat").style.visibility = flags & FLAG.heat ? "visible" : "hidden";
+    const visibility = flags & FLAG.heat ? "visible" : "hidden";
+    if (state.heatVisibility !== visibility) el("heat").style.visibility = state.heatVisibility = visibility;
     setupView();
     const ctx = el("view").getContext("2d"), dpr = state.dpr;
     const s = { ctx, W: state.W, H: state.H, dpr };
@@ -268,6 +279,7 @@ const LOOPS = [
 ];
 
 function layoutEdges() {
+  fitted.clear();
   const svg = el("edges"), box = el("overview").getBoundingClientRect();
   if (!svg || !box.width) return;
   const rect = id => { const r = el(id).getBoundingClientRect();
@@ -582,6 +594,6 @@ setupMorph();
 restoreDrawing();
 window.ganlabView = { frame, setLayout, chartPush, setDrawing, drawnPoints, clearDrawing, setupView,
                       failStartup, download, drawTile, layoutEdges, showMessage, hideMessage,
-                      markStep, clearMarks };
+                      markStep, clearMarks, refit };
 // A message goes with the next action: any press elsewhere hides it.
 document.addEventListener("pointerdown", ev => { if (!el("message").contains(ev.target)) hideMessage(); }, true);

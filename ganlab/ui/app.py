@@ -47,6 +47,7 @@ class App:
         self.charts = paint.Charts(self.view)
         self._metrics_key = None
         self._undo = None           # (trainer, deadline) after a Reset, for "Undo"
+        self._note = ""
         self.flags = 0
         self.loop = Loop(self)
         self.controls = Controls(self)
@@ -412,9 +413,10 @@ class App:
         # for a big discriminator, whose pass over the grid costs the most.
         coarse = t.D.params.size > COARSE_PARAMS
         fr = fields.frame(t, res=fields.HEAT_RES // 2 if coarse else fields.HEAT_RES)
-        el("view-note").textContent = (" · big model: coarser background, redrawn every "
-                                       f"{self.loop._skip} frames" if coarse and self.loop._skip > 1
-                                       else "")
+        note = (f" · big model: coarser background, redrawn every {self.loop._skip} frames"
+                if coarse and self.loop._skip > 1 else "")
+        if note != self._note:
+            self._note = el("view-note").textContent = note
         self.painter.draw(fr, self.flags)
         self.graph.show_losses(t.last_d_loss, t.last_g_loss)
         self.charts.update(t.history)

@@ -21,6 +21,7 @@ class Graph:
         self.app = app
         self.open_part = None
         self.opener = None
+        self._shown = None
         for node in document.querySelectorAll("#overview [data-part]"):
             on(node, "click", self._opener(node))
         on(el("part-close"), "click", lambda e: self.close())
@@ -74,8 +75,10 @@ class Graph:
 
     def show_losses(self, d_loss, g_loss) -> None:
         """The loss nodes show the latest loss values."""
-        el("ov-dloss").textContent = _value(d_loss)
-        el("ov-gloss").textContent = _value(g_loss)
+        shown = (_value(d_loss), _value(g_loss))
+        if shown != self._shown:        # a DOM write only when the text changes
+            self._shown = shown
+            el("ov-dloss").textContent, el("ov-gloss").textContent = shown
 
 
 def _value(v) -> str:
