@@ -8,10 +8,19 @@ import sys
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-try:
-    from .cli import main  # noqa: E402  (loads NumPy: Ctrl-C may land here)
-except KeyboardInterrupt:
+import signal  # noqa: E402
+
+
+def _interrupted_while_starting(signum, frame):
+    # Ctrl-C while NumPy loads can surface as anything (an ImportError from inside
+    # its C extensions): leave at once and quietly, there is nothing to keep yet.
     sys.stderr.write("ganlab: interrupted\n")
-    sys.exit(130)
+    sys.stderr.flush()
+    os._exit(130)
+
+
+signal.signal(signal.SIGINT, _interrupted_while_starting)
+from .cli import main  # noqa: E402
+signal.signal(signal.SIGINT, signal.default_int_handler)   # main() handles Ctrl-C itself
 
 sys.exit(main())
