@@ -1,4 +1,5 @@
 """`python -m ganlab ...`: see ganlab.cli."""
+import _signal  # the C module: loads at once (Ctrl-C could land inside `signal`'s Python)
 import os
 import sys
 
@@ -7,8 +8,6 @@ import sys
 # slower. Must be set before NumPy loads.
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
-
-import signal  # noqa: E402
 
 
 def _interrupted_while_starting(signum, frame):
@@ -19,8 +18,8 @@ def _interrupted_while_starting(signum, frame):
     os._exit(130)
 
 
-signal.signal(signal.SIGINT, _interrupted_while_starting)
+_signal.signal(_signal.SIGINT, _interrupted_while_starting)
 from .cli import main  # noqa: E402
-signal.signal(signal.SIGINT, signal.default_int_handler)   # main() handles Ctrl-C itself
+_signal.signal(_signal.SIGINT, _signal.default_int_handler)   # main() handles Ctrl-C itself
 
 sys.exit(main())
