@@ -181,7 +181,9 @@ def ensure_node_modules() -> dict[str, str]:
         npm = shutil.which("npm")
         if npm is None:
             raise BuildError("npm not found: install Node.js 20+ (Debian: apt-get install -y nodejs npm)")
-        cmd = [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"]
+        # --include=dev: the tests' devDependencies (axe-core) too, even under NODE_ENV=production;
+        # nothing from them is shipped (the build copies only the pinned runtime's files).
+        cmd = [npm, "ci", "--include=dev", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"]
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
         if proc.returncode != 0:
             last = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]

@@ -373,7 +373,7 @@ function showMessage(anchorId, seconds) {
   if (top + m.height > innerHeight - 8) top = r.top - m.height - 6;
   top = Math.max(8, Math.min(innerHeight - m.height - 8, top));
   const left = Math.max(8, Math.min(innerWidth - m.width - 8, r.left));
-  msg.style.top = `${top}px`; msg.style.left = `${left}px`;
+  msg.style.top = `${top + scrollY}px`; msg.style.left = `${left + scrollX}px`;   // #message is absolute
   clearTimeout(messageTimer);
   messageTimer = setTimeout(hideMessage, seconds * 1000);
 }
