@@ -127,7 +127,10 @@ class App:
         if settings["preset"] == "points":
             settings["preset"] = BY_NAME["preset"].default
         query = to_query(settings)
-        window.history.replaceState(None, "", ("#" + query) if query else window.location.pathname)
+        # The full address without its hash, not the path alone: a path such as
+        # "//index.html" would be read as another host, and the browser refuses that.
+        here = str(window.location.href).split("#")[0]
+        window.history.replaceState(None, "", here + ("#" + query if query else ""))
 
     # ----- wiring --------------------------------------------------------------------------
     def _wire(self) -> None:
