@@ -215,6 +215,41 @@ def generated_markup() -> dict[str, str]:
     return {marker: getattr(markup, name)() for marker, name in MARKUP.items()}
 
 
+FIRST_FRAME = "<!-- ganlab:first-frame -->"
+PRETRAINED = ROOT / "static" / "pretrained"
+# What the page needs to know of each pre-trained model (tools/pretrain.py records more).
+PRETRAINED_FIELDS = ("file", "epochs", "hash", "seed", "recipe", "js", "verdict")
+
+
+def start_data(source: str) -> str:
+    """The page's start-up data, as a JSON <script> for FIRST_FRAME: the pre-trained
+    models' index, and the first frame of the default data set's pre-trained model
+    (ganlab.ui.firstframe), painted by static/first-frame.js before Python is up.
+    The layers are those index.html shows at first (its checked "show-" boxes)."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        from ganlab import modelfile
+        from ganlab.state import BY_NAME
+        from ganlab.ui import firstframe, paint
+    finally:
+        sys.path.remove(str(ROOT))
+    index = _read_json(PRETRAINED / "index.json")
+    default = BY_NAME["preset"].default
+    if default not in index:
+        raise BuildError(f"{PRETRAINED}/index.json has no model for the default data set "
+                         f"{default!r}: run python tools/pretrain.py")
+    try:
+        trainer = modelfile.load(str(PRETRAINED / index[default]["file"]))
+    except modelfile.ModelFileError as err:
+        raise BuildError(f"the default pre-trained model: {err}") from None
+    shown = re.findall(r'id="show-(\w+)"[^>]*\bchecked\b', source)
+    flags = sum(paint.FLAGS[name] for name in shown)
+    data = {"pretrained": {k: {f: v[f] for f in PRETRAINED_FIELDS} for k, v in index.items()},
+            "first": firstframe.first_frame(trainer, flags)}
+    text = json.dumps(data, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
+    return f'<script type="application/json" id="ganlab-start">{text}</script>'
+
+
 # --- which ganlab modules ship ------------------------------------------------------------
 
 
@@ -463,6 +498,9 @@ def build(dist: Path | str | None = None, cache_dir: Path | str | None = None) -
             if marker not in source:
                 raise BuildError(f"index.html: no {marker} marker for the generated controls")
             source = source.replace(marker, html_)
+        if FIRST_FRAME not in source:
+            raise BuildError(f"index.html: no {FIRST_FRAME} marker for the first frame")
+        source = source.replace(FIRST_FRAME, start_data(source))
         page = render_index(source, config, preloads)
         (stage / "index.html").write_text(page, encoding="utf-8")
         app["index.html"] = hashlib.sha256(page.encode("utf-8")).hexdigest()
