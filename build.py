@@ -217,15 +217,17 @@ def generated_markup() -> dict[str, str]:
 
 FIRST_FRAME = "<!-- ganlab:first-frame -->"
 PRETRAINED = ROOT / "static" / "pretrained"
+# The first frame as tools/pretrain.py last recorded it: used when this Python has no
+# NumPy (tests/test_firstframe.py keeps it equal to a fresh computation).
+FIRST_FRAME_FILE = PRETRAINED / "first-frame.json"
 # What the page needs to know of each pre-trained model (tools/pretrain.py records more).
 PRETRAINED_FIELDS = ("file", "epochs", "hash", "seed", "recipe", "js", "verdict")
 
 
-def start_data(source: str) -> str:
-    """The page's start-up data, as a JSON <script> for FIRST_FRAME: the pre-trained
-    models' index, and the first frame of the default data set's pre-trained model
-    (ganlab.ui.firstframe), painted by static/first-frame.js before Python is up.
-    The layers are those index.html shows at first (its checked "show-" boxes)."""
+def first_frame(source: str) -> dict:
+    """The first frame of the default data set's pre-trained model (ganlab.ui.firstframe)
+    with the layers index.html `source` shows at first (its checked "show-" boxes).
+    Needs NumPy: it runs the engine."""
     sys.path.insert(0, str(ROOT))
     try:
         from ganlab import modelfile
@@ -243,9 +245,23 @@ def start_data(source: str) -> str:
     except modelfile.ModelFileError as err:
         raise BuildError(f"the default pre-trained model: {err}") from None
     shown = re.findall(r'id="show-(\w+)"[^>]*\bchecked\b', source)
-    flags = sum(paint.FLAGS[name] for name in shown)
+    return json.loads(json.dumps(firstframe.first_frame(trainer, sum(paint.FLAGS[k] for k in shown))))
+
+
+def start_data(source: str) -> str:
+    """The page's start-up data, as a JSON <script> for FIRST_FRAME: the pre-trained
+    models' index and the first frame (computed now; without NumPy, the recorded
+    FIRST_FRAME_FILE), painted by static/first-frame.js before Python is up."""
+    index = _read_json(PRETRAINED / "index.json")
+    try:
+        import numpy
+        del numpy               # only whether it imports matters here
+    except ImportError:
+        first = _read_json(FIRST_FRAME_FILE)
+    else:
+        first = first_frame(source)
     data = {"pretrained": {k: {f: v[f] for f in PRETRAINED_FIELDS} for k, v in index.items()},
-            "first": firstframe.first_frame(trainer, flags)}
+            "first": first}
     text = json.dumps(data, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
     return f'<script type="application/json" id="ganlab-start">{text}</script>'
 
@@ -480,7 +496,8 @@ def build(dist: Path | str | None = None, cache_dir: Path | str | None = None) -
         static = ROOT / "static"
         if static.is_dir():
             for src in sorted(static.rglob("*")):
-                if src.is_file() and "__pycache__" not in src.parts:
+                # (the recorded first frame is inlined into index.html, not fetched)
+                if src.is_file() and "__pycache__" not in src.parts and src != FIRST_FRAME_FILE:
                     rel = src.relative_to(ROOT).as_posix()
                     app[rel] = copy_hashed(src, stage / rel)
         app["pyscript.toml"] = copy_hashed(ROOT / "pyscript.toml", stage / "pyscript.toml")

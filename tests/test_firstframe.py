@@ -75,3 +75,34 @@ def test_the_built_page_carries_the_default_pretrained_models_first_frame():
     assert data["first"] == json.loads(json.dumps(
         firstframe.first_frame(t, sum(paint.FLAGS[k] for k in shown))))
     assert data["first"]["epoch"] == index[default]["epochs"]
+
+
+def test_the_recorded_first_frame_for_builds_without_numpy_is_current():
+    """static/pretrained/first-frame.json (tools/pretrain.py) equals a fresh computation:
+    run `python tools/pretrain.py --first-frame` after changing the painter's data."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        import build
+    finally:
+        sys.path.remove(str(ROOT))
+    recorded = json.loads(build.FIRST_FRAME_FILE.read_text())
+    assert recorded == build.first_frame((ROOT / "index.html").read_text())
+
+
+def test_a_build_without_numpy_inlines_the_recorded_first_frame():
+    import subprocess
+    code = ("import sys\n"
+            "class NoNumpy:\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name.split('.')[0] == 'numpy': raise ModuleNotFoundError(name)\n"
+            "sys.meta_path.insert(0, NoNumpy())\n"
+            "import build, pathlib\n"
+            "print(build.start_data(pathlib.Path('index.html').read_text()))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    sys.path.insert(0, str(ROOT))
+    try:
+        import build
+    finally:
+        sys.path.remove(str(ROOT))
+    assert out.stdout.strip() == build.start_data((ROOT / "index.html").read_text())

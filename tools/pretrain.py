@@ -8,7 +8,9 @@ static/pretrained/<preset>.json (arrays as base64, history thinned to 512 rows a
 series) and recorded in static/pretrained/index.json with what was measured at
 the end: the seed, JS (the last metric record, and the mean of the last 10
 records at every 50th epoch, as tests/test_training.py measures), precision,
-recall, the modes, and every seed's figures.
+recall, the modes, and every seed's figures. Last, the page's first frame (see
+build.first_frame) goes to static/pretrained/first-frame.json for builds without NumPy;
+`python tools/pretrain.py --first-frame` writes only that.
 
 No model at GAN Lab's defaults: on gaussians they do not learn reliably (mean JS
 after 4,000 epochs .52, .85, .60 for seeds 1-3 against the recipe's .36, .33, .45;
@@ -83,15 +85,21 @@ def pretrain(preset: str) -> dict:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python tools/pretrain.py", description=__doc__.split("\n")[0])
     p.add_argument("presets", nargs="*", default=list(PRESETS))
+    p.add_argument("--first-frame", action="store_true", help="only write the first frame")
     args = p.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     index_path = OUT / "index.json"
     index = json.loads(index_path.read_text()) if index_path.exists() else {}
-    for preset in args.presets:
+    for preset in [] if args.first_frame else args.presets:
         index[preset] = entry = pretrain(preset)
         print(json.dumps(entry), flush=True)
     index = {k: index[k] for k in PRESETS if k in index}
     index_path.write_text(json.dumps(index, indent=1) + "\n", encoding="utf-8")
+    # The page's first frame, for builds whose Python has no NumPy.
+    import build
+    first = build.first_frame((ROOT / "index.html").read_text(encoding="utf-8"))
+    build.FIRST_FRAME_FILE.write_text(json.dumps(first, separators=(",", ":")) + "\n",
+                                      encoding="utf-8")
     return 0
 
 

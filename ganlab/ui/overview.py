@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 
-from .. import metrics
 from ..state import BY_NAME
 
 
@@ -119,6 +118,7 @@ def loss_value(v) -> str:
 def metrics_sentence(trainer) -> str:
     """The readout under the charts: the latest KL/JS and, once recorded, precision and
     recall in words ("" before the first record)."""
+    from .. import metrics      # here, not above: build.py makes the markup without NumPy
     h = trainer.history
     if not h.metrics:
         return ""
