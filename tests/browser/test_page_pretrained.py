@@ -99,8 +99,6 @@ def test_an_address_with_other_settings_opens_a_new_model(page, site_url, open_r
     s = snapshot(page)
     assert (s["epoch"], s["settings"]["preset"], s["settings"]["lr_d"]) == (0, "ring", 0.05)
     assert not page.locator("#pretrained").is_checked()
-    # The browser's own console line about the 404 is the expected one.
-    page_log.console_errors[:] = [m for m in page_log.console_errors if "line.json" not in m]
 
 
 def test_a_model_that_cannot_be_fetched_gives_a_new_one_and_says_why(page, site_url, open_ready, page_log):
