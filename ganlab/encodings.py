@@ -91,9 +91,14 @@ def y_range(*series) -> tuple[float, float] | None:
     vals = vals[np.isfinite(vals)]
     if vals.size == 0:
         return None
-    low = min(0.0, float(vals.min()))
-    top = float(np.percentile(vals, TOP_QUANTILE))
-    high = float(vals[vals - low <= SPIKE * (top - low)].max())
+    vals.sort()
+    low = min(0.0, float(vals[0]))
+    # The percentile, interpolated between neighbours (np.percentile's default), by hand:
+    # np.percentile costs ~50 times more in the page, every frame.
+    at = (vals.size - 1) * TOP_QUANTILE / 100
+    below = int(at)
+    top = float(vals[below] + (vals[min(below + 1, vals.size - 1)] - vals[below]) * (at - below))
+    high = float(vals[np.searchsorted(vals, low + SPIKE * (top - low), side="right") - 1])
     if not high > low:
         return low, low + 1.0
     return low, high + HEAD_ROOM * (high - low)
