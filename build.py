@@ -423,6 +423,26 @@ def render_index(source: str, config: dict, preloads: list[tuple[str, str]]) -> 
 # --- the build -----------------------------------------------------------------------
 
 
+IMPORT = re.compile(r"""^\s*(?:import|export)\b[^;]*?\bfrom\s+["']\./([\w.-]+\.js)["']""", re.M)
+
+
+def painter_modules(entry: str = "paint.js") -> list[str]:
+    """The modules under static/ that static/`entry` imports, directly or not, in the
+    order first met (for modulepreload hints)."""
+    seen: list[str] = []
+    todo = [entry]
+    while todo:
+        name = todo.pop(0)
+        path = ROOT / "static" / name
+        if not path.is_file():
+            raise BuildError(f"static/{name} is imported but missing")
+        for dep in IMPORT.findall(path.read_text(encoding="utf-8")):
+            if dep not in seen and dep != entry:
+                seen.append(dep)
+                todo.append(dep)
+    return seen
+
+
 def resolve_packages(lock: dict, roots: list[str]) -> list[str]:
     """`roots` and all their dependencies per pyodide-lock.json, sorted."""
     packages = lock.get("packages", {})
@@ -505,7 +525,10 @@ def build(dist: Path | str | None = None, cache_dir: Path | str | None = None) -
         index = ROOT / "index.html"
         if not index.is_file():
             raise BuildError(f"{index} is missing")
-        preloads = [("./pyodide/pyodide.mjs", "module"), ("./pyodide/pyodide.asm.js", "module")]
+        # The painter's own modules first: the page's first picture needs them all, and
+        # without hints the browser finds each only after fetching the one importing it.
+        preloads = [(f"./static/{name}", "module") for name in painter_modules()]
+        preloads += [("./pyodide/pyodide.mjs", "module"), ("./pyodide/pyodide.asm.js", "module")]
         preloads += [(f"./pyodide/{n}", "fetch")
                      for n in ("pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")]
         preloads += [(f"./pyodide/{entries[n]['file_name']}", "fetch")

@@ -7,7 +7,8 @@ Builds the site, serves it on 127.0.0.1, and prints one JSON object:
 - while playing for `--seconds` at the defaults (every view and chart redrawn
   every frame): epochs per second, frames per second, median and p95 frame time
   (the interval between animation frames, measured by a requestAnimationFrame
-  hook in the page);
+  hook in the page), and the cost of redrawing the model graph's thumbnails per
+  drawn frame (mean and p95 ms, timed in the page with performance.now());
 - the same for 2x20 and 5x100 networks with `--sizes`;
 - `engine_pyodide`: the engine alone (no page, nothing drawn) in the site's own
   Pyodide and NumPy, against the plain NumPy GAN of tools/plaingan_speed.py, at
@@ -36,6 +37,7 @@ SIZES = {"2x20": "g_layers=2&g_units=20&d_layers=2&d_units=20",
 
 FRAME_HOOK = """() => {
   window.__frames = [];
+  window.ganlabThumbMs = [];   // static/view.js pushes each frame's thumbnails time here
   const tick = t => { window.__frames.push(t); requestAnimationFrame(tick); };
   requestAnimationFrame(tick);
 }"""
@@ -62,6 +64,8 @@ def _play(page, seconds: float) -> dict:
     t1 = page.evaluate("performance.now()")
     snap = json.loads(page.evaluate("window.ganlab.snapshot()"))
     frames = page.evaluate("window.__frames")
+    thumbs = sorted(page.evaluate("window.ganlabThumbMs.splice(0)"))
+    page.evaluate("() => { window.ganlabThumbMs = null; }")
     gaps = sorted(b - a for a, b in zip(frames, frames[1:]))
     span_s = (t1 - t0) / 1000
     return {
@@ -69,6 +73,10 @@ def _play(page, seconds: float) -> dict:
         "frames_per_s": round(len(frames) / span_s, 1),
         "frame_ms_median": round(gaps[len(gaps) // 2], 2) if gaps else None,
         "frame_ms_p95": round(gaps[int(len(gaps) * 0.95)], 2) if gaps else None,
+        # The model graph's eight thumbnails, per drawn frame (static/view.js thumbnails).
+        "thumbs_ms_mean": round(sum(thumbs) / len(thumbs), 3) if thumbs else None,
+        "thumbs_ms_p95": round(thumbs[int(len(thumbs) * 0.95)], 3) if thumbs else None,
+        "frames_drawn": len(thumbs),
         "epochs": snap["epoch"] - start_epoch, "js_after": snap["js"],
         "diverged": snap["diverged"],
     }

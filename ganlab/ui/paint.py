@@ -1,5 +1,10 @@
 """Arrays in, pixels out: hands each frame to the page's painter (static/paint.js).
 
+Each layer goes to the painter as it is drawn: the arrows layer holds each gradient
+line's end offset, already scaled (ganlab/encodings.py arrow_offsets), and each chart
+row carries its smoothed values, with the y range to draw them on (encodings.smooth,
+encodings.y_range). The painter only places numbers.
+
 Every layer of a frame goes to JavaScript in ONE float64 buffer and one call, so a
 frame costs a single Python -> JS crossing whatever the number of points; the
 painter reads the buffer in place (PyProxy.getBuffer) and releases it. Where each
@@ -13,7 +18,7 @@ import json
 
 import numpy as np
 
-from .. import data, fields
+from .. import data, encodings, fields
 from ..state import PRESETS
 
 COARSE_PARAMS = 5000    # a discriminator with more parameters gets a 30x30 background
@@ -21,6 +26,9 @@ TILE_POINTS = 300       # real samples on each data set tile
 FLAGS = {"heat": 1, "real": 2, "fake": 4, "manifold": 8, "grad": 16, "pred": 32}
 # The frame's layers, in buffer order: a name and the Frame attribute it comes from.
 LAYERS = ("heat", "real", "fake", "d_real", "d_fake", "arrows", "noise", "manifold", "shade", "grid")
+# Layers sent as drawn rather than as computed: the gradient (m, 2) becomes each
+# line's end offset from its fake point, on the arrows' log scale.
+ENCODE = {"arrows": encodings.arrow_offsets}
 
 
 def coarse(trainer) -> bool:
@@ -57,8 +65,9 @@ def layout(fr: fields.Frame) -> dict:
 
 
 def pack(fr: fields.Frame) -> np.ndarray:
-    """The frame's arrays end to end, in LAYERS order (see `layout`)."""
-    return np.concatenate([np.ravel(getattr(fr, name)) for name in LAYERS
+    """The frame's arrays end to end, in LAYERS order (see `layout`), each layer as
+    drawn (ENCODE)."""
+    return np.concatenate([np.ravel(ENCODE.get(name, np.asarray)(getattr(fr, name))) for name in LAYERS
                            if getattr(fr, name) is not None])
 
 
@@ -78,25 +87,74 @@ class Painter:
         self.view.frame(pack(fr), flags)
 
 
+# What one chart message holds (static/charts.js chartRows): a header of HEADER numbers,
+# [low_a, high_a, low_b, high_b], the y ranges of the two series (equal: one shared
+# scale), then rows of ROW numbers, [epoch, a, b, a smoothed, b smoothed].
+HEADER, ROW = 4, 5
+# The charts: (history series, canvas id, whether b shares a's scale). The divergence
+# chart draws JS on its own fixed 0..1 scale, so that KL's larger values do not flatten it.
+CHARTS = (("losses", "chart-loss", True), ("metrics", "chart-div", False))
+JS_RANGE = (0.0, 1.0)
+RANGE_SAMPLES = 256     # the y range is estimated from about this many evenly spaced values
+
+
+class _Series:
+    """One chart's series as sent so far: values (for the y range) and the running averages."""
+
+    def __init__(self, stride: int):
+        self.stride = stride
+        self.count = 0
+        self.values = np.empty((0, 2))
+        self.ema = (float("nan"), float("nan"))
+
+    def add(self, new: np.ndarray) -> np.ndarray:
+        """Append rows `new` (k, 3) [epoch, a, b]; return them as sent (k, ROW), smoothed."""
+        sa, ea = encodings.smooth(new[:, 1], self.count, self.ema[0])
+        sb, eb = encodings.smooth(new[:, 2], self.count, self.ema[1])
+        self.ema = (ea, eb)
+        self.count += len(new)
+        self.values = np.concatenate((self.values, new[:, 1:3]))
+        return np.column_stack((new, sa, sb))
+
+    def sample(self) -> np.ndarray:
+        """About RANGE_SAMPLES evenly spaced values and the last one, (s, 2)."""
+        step = max(1, self.count // RANGE_SAMPLES)
+        return np.concatenate((self.values[::step], self.values[-1:]))
+
+
 class Charts:
-    """Sends history rows to the page's two charts, only the rows it has not sent yet."""
+    """Sends history rows to the page's two charts, only the rows it has not sent yet,
+    each with its smoothed values, and the y ranges to draw them on."""
 
     def __init__(self, view):
         self.view = view
-        self.sent = {"losses": 0, "metrics": 0}
-        self.stride = {}
+        self.series: dict[str, _Series] = {}
         self.history = None
 
+    def message(self, history, name: str, shared: bool) -> tuple[np.ndarray, bool] | None:
+        """The numbers to send for series `name` of `history` (HEADER, then ROW per new
+        row) and whether the chart starts over; None when there is nothing new."""
+        rows = getattr(history, name)
+        old = self.series.get(name)
+        replace = (old is None or history is not self.history or history.stride[name] != old.stride
+                   or len(rows) < old.count)
+        if replace:
+            old = self.series[name] = _Series(history.stride[name])
+        elif old.count == len(rows):
+            return None
+        new = np.array(rows[old.count:], dtype=float).reshape(-1, 3)  # None -> nan
+        sent = old.add(new)
+        vals = old.sample()
+        if shared:
+            ra = rb = encodings.y_range(vals)
+        else:
+            ra, rb = encodings.y_range(vals[:, 0]), JS_RANGE
+        header = [*(ra or (np.nan, np.nan)), *(rb or (np.nan, np.nan))]
+        return np.concatenate((header, sent.ravel())), replace
+
     def update(self, history) -> None:
-        for series, chart in (("losses", "chart-loss"), ("metrics", "chart-div")):
-            rows = getattr(history, series)
-            replace = (history is not self.history or history.stride[series] != self.stride.get(series)
-                       or len(rows) < self.sent[series])
-            start = 0 if replace else self.sent[series]
-            if start == len(rows) and not replace:
-                continue
-            new = np.array(rows[start:], dtype=float).reshape(-1, 3)  # None -> nan
-            self.view.chartPush(chart, np.ravel(new), replace)
-            self.sent[series] = len(rows)
-            self.stride[series] = history.stride[series]
+        for name, chart, shared in CHARTS:
+            out = self.message(history, name, shared)
+            if out is not None:
+                self.view.chartPush(chart, out[0], out[1])
         self.history = history

@@ -65,6 +65,17 @@ def test_build_info_lists_every_shipped_file(site_url):
     assert "matplotlib" in info["packages"] and info["startup_packages"] == ["numpy"]
 
 
+def test_the_painter_modules_are_shipped_and_preloaded(site_url):
+    """static/paint.js assembles the painter from modules by job; each is shipped and
+    hinted in <head>, so the browser fetches them at once, not one import at a time."""
+    modules = build.painter_modules()
+    assert {"view.js", "charts.js", "input.js"} <= set(modules)
+    text = (build.DIST / "index.html").read_text(encoding="utf-8")
+    for name in modules:
+        assert (build.DIST / "static" / name).is_file(), name
+        assert f'<link rel="modulepreload" href="./static/{name}">' in text, name
+
+
 class _ConfigFinder(HTMLParser):
     def __init__(self):
         super().__init__()

@@ -239,3 +239,30 @@ def test_predictions_colour_each_sample_by_d_of_x(page, site_url, open_ready):
     expected = np.rint(eighths[keep]).astype(int).tolist()
     assert len(expected) >= 40 and len(set(expected)) >= 3, expected
     assert nearest == expected
+
+
+def test_the_painter_draws_from_plain_typed_arrays(page, site_url, open_ready):
+    """frameArray, chartRows and tileArray draw from plain Float64Arrays, with no
+    Python object in between (a first frame can be painted before Python is up)."""
+    open_ready(page, site_url)
+    redraw(page)
+    page.evaluate("""() => {
+        const v = window.ganlabView;
+        // Two real points left, two fakes right with arrows pointing up; a 2x2 heatmap.
+        v.setLayout(JSON.stringify({heat: [0, 4], real: [4, 4], fake: [8, 4], d_real: [12, 2],
+            d_fake: [14, 2], arrows: [16, 4], noise: [20, 4], manifold: [24, 0], shade: [24, 0],
+            grid: [24, 0], res: 2, curve: false}));
+        v.frameArray(new Float64Array([0, 1, 0, 1,  0.2, 0.3, 0.2, 0.7,  0.8, 0.3, 0.8, 0.7,
+            1, 1, 0, 0,  0, 0.1, 0, 0.1,  0.5, 0.5, 0.5, 0.5]), 2 | 4 | 16);
+        v.chartRows("chart-loss", new Float64Array([0, 2, 0, 2,  0, 1, 1.5, 1, 1.5,  10, 1.2, 1.4, 1.1, 1.45]), true);
+        v.tileArray("ring", new Float64Array(Array.from({length: 400}, (_, i) => (i % 2 ? 0.5 : 0.25) + (i % 7) / 50)));
+    }""")
+    assert count_colour(page, "view", REAL) > 20
+    assert count_colour(page, "view", FAKE) > 20
+    assert count_colour(page, "view", ARROW) > 20, "no gradient lines drawn from the offsets"
+    assert page.evaluate("""() => { const c = document.getElementById('chart-loss');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 3; i < d.length; i += 4) n += d[i] > 0; return n; }""") > 100
+    assert page.evaluate("""() => { const c = document.querySelector('#tile-ring canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 3; i < d.length; i += 4) n += d[i] > 0; return n; }""") > 10

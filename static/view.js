@@ -1,0 +1,253 @@
+// The main view and the model graph's live pictures: arrays in, canvas calls out.
+// Python (ganlab/ui/paint.py) packs every layer of a frame into one Float64Array and
+// says once where each layer sits in it (setLayout); frameArray draws them all, each
+// layer with one canvas call (or a few, for shaded layers). Every number that teaches
+// (D's verdict, the arrows' drawn length, the manifold's shade) is computed in Python;
+// this file only places it.
+import { ARROW, DOT_LUT, FAKE, HEAT_LUT, REAL, bucket, el, lutCss, setupView, surface, viewBox }
+  from "./canvas.js";
+import { drawing, drawnLayer } from "./input.js";
+
+export const FLAG = { heat: 1, real: 2, fake: 4, manifold: 8, grad: 16, pred: 32 };
+
+const state = { image: null, res: 0, layout: null, heatVisibility: null,
+                ghosts: null, lastFake: null, morph: null };
+
+function heat(data, off, res) {
+  const canvas = el("heat");
+  if (state.res !== res) {
+    canvas.width = res; canvas.height = res;
+    state.image = canvas.getContext("2d").createImageData(res, res);
+    state.res = res;
+  }
+  const px = state.image.data;
+  for (let i = 0; i < res * res; i++) {
+    const j = bucket(data[off + i], 256) * 4, o = i * 4;
+    px[o] = HEAT_LUT[j]; px[o + 1] = HEAT_LUT[j + 1]; px[o + 2] = HEAT_LUT[j + 2]; px[o + 3] = 255;
+  }
+  canvas.getContext("2d").putImageData(state.image, 0, 0);
+}
+
+function dots(s, d, off, n, radius, colour, verdict, voff) {
+  const { ctx, W, H } = s;
+  if (!verdict) {
+    const path = new Path2D();
+    for (let i = 0; i < n; i++) {
+      const x = d[off + 2 * i] * W, y = (1 - d[off + 2 * i + 1]) * H;
+      path.moveTo(x + radius, y); path.arc(x, y, radius, 0, 2 * Math.PI);
+    }
+    ctx.fillStyle = colour; ctx.fill(path);
+    return;
+  }
+  // Coloured by D(x): group into 9 colour buckets, one fill each.
+  const paths = Array.from({ length: 9 }, () => new Path2D());
+  for (let i = 0; i < n; i++) {
+    const x = d[off + 2 * i] * W, y = (1 - d[off + 2 * i + 1]) * H;
+    const b = Math.max(0, Math.min(8, Math.round(d[voff + i] * 8) || 0));   // colour b / 8
+    paths[b].moveTo(x + radius, y); paths[b].arc(x, y, radius, 0, 2 * Math.PI);
+  }
+  ctx.strokeStyle = colour; ctx.lineWidth = s.dpr;
+  paths.forEach((p, b) => { ctx.fillStyle = lutCss(DOT_LUT, b / 8); ctx.fill(p); ctx.stroke(p); });
+}
+
+// Each fake's gradient line: from the point to the point plus its drawn offset. The
+// offsets come already scaled from Python (ganlab/encodings.py arrow_offsets: a log
+// scale, capped); a zero offset (no pull, or none known) draws nothing.
+function arrows(s, d, fakeOff, arrowOff, m, width) {
+  const { ctx, W, H } = s, path = new Path2D();
+  for (let i = 0; i < m; i++) {
+    const dx = d[arrowOff + 2 * i], dy = d[arrowOff + 2 * i + 1];
+    if (!(dx || dy)) continue;
+    const x = d[fakeOff + 2 * i], y = d[fakeOff + 2 * i + 1];
+    path.moveTo(x * W, (1 - y) * H); path.lineTo((x + dx) * W, (1 - y - dy) * H);
+  }
+  ctx.strokeStyle = ARROW; ctx.lineWidth = width * s.dpr; ctx.stroke(path);
+}
+
+function manifold(s, d, off, k, shadeOff, curve) {
+  const { ctx, W, H } = s, X = i => d[off + 2 * i] * W, Y = i => (1 - d[off + 2 * i + 1]) * H;
+  const buckets = Array.from({ length: 8 }, () => new Path2D());
+  if (curve) {
+    for (let i = 0; i + 1 < k; i++) {
+      const b = bucket(d[shadeOff + i], 8);
+      buckets[b].moveTo(X(i), Y(i)); buckets[b].lineTo(X(i + 1), Y(i + 1));
+    }
+    ctx.lineWidth = 3 * s.dpr;
+    buckets.forEach((p, b) => { ctx.strokeStyle = `rgba(118,42,131,${0.15 + 0.1 * b})`; ctx.stroke(p); });
+    return;
+  }
+  const r = Math.round(Math.sqrt(k)), q = r - 1;
+  for (let i = 0; i < q; i++) for (let j = 0; j < q; j++) {
+    const a = i * r + j, p = buckets[bucket(d[shadeOff + i * q + j], 8)];
+    p.moveTo(X(a), Y(a)); p.lineTo(X(a + 1), Y(a + 1)); p.lineTo(X(a + r + 1), Y(a + r + 1));
+    p.lineTo(X(a + r), Y(a + r)); p.closePath();
+  }
+  buckets.forEach((p, b) => { ctx.fillStyle = `rgba(118,42,131,${0.04 + 0.07 * b})`; ctx.fill(p); });
+  ctx.strokeStyle = "rgba(118,42,131,0.25)"; ctx.lineWidth = 0.5 * s.dpr;
+  buckets.forEach(p => ctx.stroke(p));
+}
+
+// Small squares for thumbnails: one fillRect each is far cheaper than an arc.
+function specks(s, d, off, n, colour, size) {
+  const { ctx, W, H } = s, r = size * s.dpr;
+  ctx.fillStyle = colour;
+  for (let i = 0; i < n; i++) ctx.fillRect(d[off + 2 * i] * W - r / 2, (1 - d[off + 2 * i + 1]) * H - r / 2, r, r);
+}
+
+// Where each layer sits in the frame buffer (ganlab/ui/paint.py `layout`): sent by
+// Python as JSON whenever it changes.
+export function setLayout(json) { state.layout = JSON.parse(json); }
+
+// One frame: the main view and every thumbnail of the model graph, from one array
+// `d` laid out as the last setLayout said; `flags` (a sum of FLAG values) picks the
+// layers shown in the main view.
+export function frameArray(d, flags) {
+  const L = state.layout, res = L.res;
+  const n = L.real[1] / 2, m = L.fake[1] / 2, k = L.manifold[1] / 2;
+  if (flags & FLAG.heat) heat(d, L.heat[0], res);
+  const visibility = flags & FLAG.heat ? "visible" : "hidden";
+  if (state.heatVisibility !== visibility) el("heat").style.visibility = state.heatVisibility = visibility;
+  setupView();
+  const ctx = el("view").getContext("2d"), dpr = viewBox.dpr;
+  const s = { ctx, W: viewBox.W, H: viewBox.H, dpr };
+  ctx.clearRect(0, 0, s.W, s.H);
+  // While drawing, the model's layers fade so the strokes stand out.
+  ctx.globalAlpha = drawing.on ? 0.25 : 1;
+  const pred = (flags & FLAG.pred) !== 0;
+  if ((flags & FLAG.manifold) && k > 0) manifold(s, d, L.manifold[0], k, L.shade[0], L.curve);
+  if (flags & FLAG.real) dots(s, d, L.real[0], n, 2.2 * dpr, REAL, pred, L.d_real[0]);
+  if (flags & FLAG.grad) arrows(s, d, L.fake[0], L.arrows[0], m, 1.5);
+  if (state.ghosts && (flags & FLAG.fake)) ghosts(s, state.ghosts, 2.6 * dpr);
+  if (flags & FLAG.fake) dots(s, d, L.fake[0], m, 2.6 * dpr, FAKE, pred, L.d_fake[0]);
+  state.lastFake = d.slice(L.fake[0], L.fake[0] + L.fake[1]);
+  ctx.globalAlpha = 1;
+  if (drawing.on) drawnLayer(ctx);
+  const start = performance.now();
+  thumbnails(d, L, n, m, k);
+  // The page benchmark (tools/benchpage.py) sets this array to collect the thumbnails'
+  // cost per frame; otherwise nothing is kept.
+  if (window.ganlabThumbMs) window.ganlabThumbMs.push(performance.now() - start);
+  // The generator's transformation, for the morph shown while the generator node is
+  // hovered or focused: where the noise grid starts and where G sends it.
+  state.morph = k > 0 ? { grid: d.slice(L.grid[0], L.grid[0] + L.grid[1]),
+                           man: d.slice(L.manifold[0], L.manifold[0] + L.manifold[1]),
+                           curve: L.curve } : null;
+}
+
+// Where the fakes were before the last generator step: faint rings.
+function ghosts(s, g, radius) {
+  const { ctx, W, H } = s, path = new Path2D();
+  for (let i = 0; i + 1 < g.length; i += 2) {
+    const x = g[i] * W, y = (1 - g[i + 1]) * H;
+    path.moveTo(x + radius, y); path.arc(x, y, radius, 0, 2 * Math.PI);
+  }
+  ctx.save(); ctx.globalAlpha = 0.45; ctx.strokeStyle = FAKE; ctx.lineWidth = s.dpr; ctx.stroke(path); ctx.restore();
+}
+
+// A step was just taken (slow motion, or a Step button): make its effect visible.
+// After a D step the old heatmap fades into the new one; after a G step the fakes'
+// old places stay as faint rings until the next step or Play.
+export function markStep(kind) {
+  if (kind === "d") {
+    state.ghosts = null;
+    const old = el("heat-old"), heatCanvas = el("heat");
+    old.width = heatCanvas.width; old.height = heatCanvas.height;
+    old.getContext("2d").drawImage(heatCanvas, 0, 0);
+    old.classList.remove("fading"); void old.offsetWidth; old.classList.add("fading");
+  } else {
+    state.ghosts = state.lastFake || null;
+  }
+}
+export function clearMarks() { state.ghosts = null; }
+
+// The model graph's live pictures, redrawn with the main view.
+function thumbnails(d, L, n, m, k) {
+  const t = id => { const c = el(id); const s = surface(c, 48); s.ctx.clearRect(0, 0, s.W, s.H); return s; };
+  let s = t("thumb-noise");
+  specks(s, d, L.noise[0], m, FAKE, 1.6);
+  s = t("thumb-gen");
+  if (k > 0) manifold(s, d, L.manifold[0], k, L.shade[0], L.curve);
+  s = t("thumb-real");
+  specks(s, d, L.real[0], n, REAL, 1.6);
+  s = t("thumb-fake");
+  specks(s, d, L.fake[0], m, FAKE, 1.6);
+  s = t("thumb-disc");
+  s.ctx.imageSmoothingEnabled = true;
+  s.ctx.drawImage(el("heat"), 0, 0, s.W, s.H);
+  s = t("thumb-pred-real");
+  dots(s, d, L.real[0], n, 1.5 * s.dpr, REAL, true, L.d_real[0]);
+  s = t("thumb-pred-fake");
+  dots(s, d, L.fake[0], m, 1.5 * s.dpr, FAKE, true, L.d_fake[0]);
+  s = t("thumb-grad");
+  specks(s, d, L.fake[0], m, FAKE, 1.2);
+  arrows(s, d, L.fake[0], L.arrows[0], m, 1);
+}
+
+// A data set tile's picture: `d` holds points (x, y, x, y, ...) in the unit square.
+export function tileArray(preset, d) {
+  const canvas = document.querySelector(`#tile-${preset} canvas`);
+  if (!canvas) return;
+  const s = surface(canvas, 40);
+  s.ctx.clearRect(0, 0, s.W, s.H);
+  specks(s, d, 0, d.length / 2, REAL, 1.5);
+}
+
+// ----- how the generator transforms noise: hover or focus the generator node ---------------
+// The noise grid flows into the generator's manifold in the main view, and back; with
+// reduced motion both end states are shown still, the grid dashed.
+const MORPH_MS = 2400;
+let morphStart = 0, morphOn = false;
+function meshPath(pts, curve, W, H) {
+  const path = new Path2D(), X = i => pts[2 * i] * W, Y = i => (1 - pts[2 * i + 1]) * H;
+  const k = pts.length / 2;
+  if (curve) {
+    path.moveTo(X(0), Y(0)); for (let i = 1; i < k; i++) path.lineTo(X(i), Y(i));
+    return path;
+  }
+  const r = Math.round(Math.sqrt(k));
+  for (let i = 0; i < r; i++) {
+    path.moveTo(X(i * r), Y(i * r)); for (let j = 1; j < r; j++) path.lineTo(X(i * r + j), Y(i * r + j));
+    path.moveTo(X(i), Y(i)); for (let j = 1; j < r; j++) path.lineTo(X(j * r + i), Y(j * r + i));
+  }
+  return path;
+}
+function drawMorph(now) {
+  const canvas = el("morph"), m = state.morph;
+  const s = surface(canvas, 480);
+  s.ctx.clearRect(0, 0, s.W, s.H);
+  if (!morphOn || !m) return;
+  const still = matchMedia("(prefers-reduced-motion: reduce)").matches;
+  s.ctx.lineWidth = 1.2 * s.dpr;
+  if (still) {
+    s.ctx.setLineDash([4 * s.dpr, 4 * s.dpr]); s.ctx.strokeStyle = "rgba(60,60,60,0.7)";
+    s.ctx.stroke(meshPath(m.grid, m.curve, s.W, s.H));
+    s.ctx.setLineDash([]); s.ctx.strokeStyle = "rgba(118,42,131,0.9)";
+    s.ctx.stroke(meshPath(m.man, m.curve, s.W, s.H));
+    return;
+  }
+  // 0 -> 1 -> 0 with pauses at both ends, eased.
+  const phase = ((now - morphStart) % MORPH_MS) / MORPH_MS;
+  const tri = Math.min(1, Math.max(0, (phase < 0.5 ? phase : 1 - phase) * 2.6 - 0.15));
+  const t = tri * tri * (3 - 2 * tri);
+  const pts = new Float64Array(m.grid.length);
+  for (let i = 0; i < pts.length; i++) pts[i] = m.grid[i] + (m.man[i] - m.grid[i]) * t;
+  s.ctx.strokeStyle = "rgba(118,42,131,0.9)";
+  s.ctx.stroke(meshPath(pts, m.curve, s.W, s.H));
+  el("morph").dataset.t = t.toFixed(3);
+  requestAnimationFrame(drawMorph);
+}
+function setMorph(on) {
+  if (on === morphOn) return;
+  morphOn = on;
+  el("view-wrap").classList.toggle("morphing", on);
+  morphStart = performance.now();
+  requestAnimationFrame(drawMorph);
+}
+export function setupMorph() {
+  const node = el("node-generator");
+  if (!node) return;
+  node.addEventListener("pointerenter", () => setMorph(true));
+  node.addEventListener("pointerleave", () => setMorph(document.activeElement === node));
+  node.addEventListener("focus", () => setMorph(true));
+  node.addEventListener("blur", () => setMorph(false));
+}
