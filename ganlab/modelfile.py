@@ -157,6 +157,8 @@ def from_dict(d) -> Trainer:
         t.history = _history(d["history"], t.epoch_count)
         # The reason is ours to word: a file's own text is not shown to the learner.
         t.diverged = None if d.get("diverged") is None else DIVERGED
+        if t.timeline is not None:      # it began with the fresh model: begin again from here
+            t.start_timeline()
     except ModelFileError:
         raise
     except KeyError as err:
