@@ -22,6 +22,7 @@ from .. import metrics
 from ..state import (BY_NAME, PRESETS, RECIPES, SettingsError, from_query, make_settings, recipe,
                      summarise, to_query)
 from . import overview, paint
+from .inside import Inside
 from .controls import Controls
 from .dom import el, on, proxy, say
 from .graph import Graph
@@ -52,6 +53,7 @@ class App:
         self.loop = Loop(self)
         self.controls = Controls(self)
         self.graph = Graph(self)
+        self.inside = Inside(self)
         self._wire()
         self._draw_tiles()
         self._read_layers()
@@ -424,6 +426,7 @@ class App:
         self.graph.show_losses(t.last_d_loss, t.last_g_loss)
         self.charts.update(t.history)
         self._metrics_text()
+        self.inside.render()
 
     def _metrics_text(self) -> None:
         """The latest KL/JS (and mode coverage) in words, when a new value is recorded."""

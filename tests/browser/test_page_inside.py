@@ -1,0 +1,138 @@
+"""The "Look inside" panel (issue 13) in headless Chromium: it opens by its accessible
+name, draws (canvas pixels change), and reacts: hovering or focusing a unit changes
+the main view, the D* and gradient-field layers draw on it, moving the timeline's
+scrubber shows a past moment and "Live" restores the present; axe-core finds no
+violations with the panel open.
+
+The `page` fixture (conftest.py) fails every test on console errors and on requests
+that leave the local server; waits poll with page.evaluate (the page's CSP forbids
+Playwright's wait_for_function).
+"""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pagekit import redraw, wait_until  # noqa: E402
+from test_page_ux import axe_violations, report  # noqa: E402
+
+PIXELS = """(sel) => {
+    const c = document.querySelector(sel);
+    return c ? Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data) : null;
+}"""
+OPAQUE = """(sel) => {
+    const c = document.querySelector(sel);
+    if (!c) return 0;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) n += d[i] > 0;
+    return n;
+}"""
+
+
+def open_panel(page):
+    toggle = page.get_by_role("button", name="Look inside")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    wait_until(page, "() => document.querySelectorAll('#inside-d-units button.unit').length === 8")
+
+
+def view(page) -> bytes:
+    redraw(page)
+    return page.locator("#view-wrap").screenshot()
+
+
+def test_the_panel_opens_draws_and_a_unit_shows_large_in_the_view(page, site_url, open_ready):
+    open_ready(page, site_url)
+    open_panel(page)
+    # At the defaults (1x8 ReLU in both, 2D noise): 8 units of D and 8 of G.
+    units = page.get_by_role("button", name="Discriminator layer 1, unit 3: show it large in the view")
+    expect(units).to_have_count(1)
+    expect(page.locator("#inside-g-units button.unit")).to_have_count(8)
+    first = page.evaluate(PIXELS, "#inside-d-units button.unit canvas")
+    assert first and len(set(first)) > 4, "a unit's map is blank"
+    # Training changes the maps: the panel redraws with the model.
+    page.evaluate("() => window.ganlab.train(300)")
+    wait_until(page, "(old) => { const c = document.querySelector('#inside-d-units button.unit canvas');"
+               " const d = Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);"
+               " return d.some((v, i) => v !== old[i]); }", first)
+
+    before = view(page)
+    assert page.evaluate(OPAQUE, "#inside-layer") == 0    # nothing drawn over the view yet
+    units.hover()
+    caption = page.locator("#inside-caption")
+    expect(caption).to_be_visible()
+    expect(caption).to_contain_text("Discriminator layer 1, unit 3")
+    assert page.evaluate(OPAQUE, "#inside-layer") > 1000
+    assert view(page) != before, "hovering a unit did not change the view"
+    page.mouse.move(0, 0)
+    expect(caption).to_be_hidden()
+    assert page.evaluate(OPAQUE, "#inside-layer") == 0
+    # The keyboard reaches the same: focusing a generator unit shows it.
+    page.get_by_role("button", name="Generator layer 1, unit 2: show it large in the view").focus()
+    expect(caption).to_contain_text("Generator layer 1, unit 2, over the noise square")
+    assert view(page) != before
+
+
+def test_the_ideal_discriminator_and_the_gradient_field_draw_on_the_view(page, site_url, open_ready):
+    open_ready(page, site_url)
+    page.evaluate("() => window.ganlab.train(200)")
+    open_panel(page)
+    before = view(page)
+    page.get_by_role("checkbox", name="Ideal discriminator D*").check()
+    wait_until(page, "() => document.getElementById('inside-ideal-text').textContent.includes('D*')")
+    assert page.evaluate(OPAQUE, "#inside-layer") > 10000
+    expect(page.locator("#inside-caption")).to_contain_text("Ideal discriminator")
+    with_ideal = view(page)
+    assert with_ideal != before
+    page.get_by_role("checkbox", name="Ideal discriminator D*").uncheck()
+    page.get_by_role("checkbox", name="Gradient field").check()
+    wait_until(page, "() => { const c = document.getElementById('inside-layer');"
+               " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+               " let n = 0; for (let i = 3; i < d.length; i += 4) n += d[i] > 0; return n > 500 && n < d.length / 8; }")
+    assert view(page) not in (before, with_ideal)
+    # Closing the panel takes its layers off the view.
+    page.get_by_role("button", name="Look inside").click()
+    wait_until(page, "() => { const c = document.getElementById('inside-layer');"
+               " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+               " for (let i = 3; i < d.length; i += 4) if (d[i]) return false; return true; }")
+
+
+def test_the_scrubber_shows_the_past_and_live_restores_the_present(page, site_url, open_ready):
+    open_ready(page, site_url)
+    page.evaluate("() => window.ganlab.train(300)")
+    open_panel(page)
+    slider = page.get_by_role("slider", name="Moment of training")
+    wait_until(page, "() => +document.getElementById('inside-time').max > 10")
+    expect(slider).to_have_attribute("aria-valuetext", "Live, epoch 300")
+    live = view(page)
+    slider.focus()
+    page.keyboard.press("Home")
+    expect(slider).to_have_attribute("aria-valuetext", re.compile(r"^Epoch 0 of 300\b"))
+    expect(page.locator("#inside-caption")).to_contain_text("The past: Epoch 0 of 300")
+    past = view(page)
+    assert past != live, "the scrubber did not change the view"
+    page.keyboard.press("ArrowRight")
+    expect(slider).not_to_have_attribute("aria-valuetext", re.compile(r"^Epoch 0 of 300\b"))
+    assert view(page) != past
+    page.get_by_role("button", name="Live").click()
+    expect(slider).to_have_attribute("aria-valuetext", "Live, epoch 300")
+    expect(page.locator("#inside-caption")).to_be_hidden()
+    assert view(page) == live, "Live did not restore the present"
+
+
+def test_axe_finds_nothing_with_the_panel_open(page, site_url, open_ready):
+    open_ready(page, site_url)
+    page.evaluate("() => window.ganlab.train(100)")
+    open_panel(page)
+    page.get_by_role("checkbox", name="Ideal discriminator D*").check()
+    page.get_by_role("slider", name="Moment of training").focus()
+    page.keyboard.press("Home")
+    expect(page.locator("#inside-caption")).to_be_visible()
+    violations = axe_violations(page)
+    assert violations == [], report(violations)
