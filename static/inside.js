@@ -31,7 +31,11 @@ const HEAT_LUT = lut(PRGN, 0.2), UNIT_LUT = lut(UNIT, 0);
 function el(id) { return document.getElementById(id); }
 
 const state = { d: null, g: null, ideal: null, field: null, past: null, hover: null,
-                layout: null, unitsKey: { d: "", g: "" } };
+                layout: null, unitsKey: { d: "", g: "" },
+                noise: null, grid: null, curve1d: false,     // the noise panel's picture
+                probe: null,        // { uv, gz, line: [u0, v0, u1, v1] | null, curve }
+                onProbe: null };    // Python's handler: (u, v, u0, v0, lineFlag)
+const PROBE = "#e08214";
 
 // A res x res map (values in [0, 1], row 0 at the top) as a small image canvas.
 function image(data, off, res, table, canvas) {
@@ -122,7 +126,95 @@ function redraw() {
   }
   if (state.ideal) drawMap(s, state.ideal);
   if (state.field) arrows(s, state.field.pts, state.field.arr, state.field.n, 1.3);
+  if (state.probe) probeMark(s, state.probe.gz, state.probe.curve);
   caption(state.ideal ? "Ideal discriminator D*(x) = p_data / (p_data + p_g)" : "");
+}
+
+// A point (and a curve) in a unit square drawn on surface s: an orange ring with a dark rim.
+function probeMark(s, p, curve) {
+  const { ctx, W, H, dpr } = s;
+  if (curve && curve.length >= 4) {
+    ctx.beginPath();
+    for (let i = 0; i < curve.length; i += 2) {
+      const x = curve[i] * W, y = (1 - curve[i + 1]) * H;
+      i ? ctx.lineTo(x, y) : ctx.moveTo(x, y);
+    }
+    ctx.strokeStyle = PROBE; ctx.lineWidth = 2.5 * dpr; ctx.stroke();
+  }
+  const x = p[0] * W, y = (1 - p[1]) * H;
+  ctx.beginPath(); ctx.arc(x, y, 7 * dpr, 0, 2 * Math.PI);
+  ctx.lineWidth = 4 * dpr; ctx.strokeStyle = "#222"; ctx.stroke();
+  ctx.lineWidth = 2.5 * dpr; ctx.strokeStyle = PROBE; ctx.stroke();
+}
+
+// The noise panel: the shown noise samples, the noise grid the manifold uses, the probe.
+function drawNoise() {
+  const c = el("inside-noise");
+  if (!c) return;
+  const dpr = window.devicePixelRatio || 1, w = Math.round(160 * dpr);
+  if (c.width !== w) { c.width = w; c.height = w; }
+  const s = { ctx: c.getContext("2d"), W: w, H: w, dpr }, ctx = s.ctx;
+  ctx.clearRect(0, 0, w, w);
+  if (state.grid) {
+    const g = state.grid, k = g.length / 2, path = new Path2D();
+    const side = state.curve1d ? k : Math.round(Math.sqrt(k));
+    const X = i => g[2 * i] * w, Y = i => (1 - g[2 * i + 1]) * w;
+    if (state.curve1d) {
+      for (let i = 0; i < k; i++) i ? path.lineTo(X(i), Y(i)) : path.moveTo(X(i), Y(i));
+    } else {
+      for (let r = 0; r < side; r++) for (let q = 0; q < side; q++) {
+        const i = r * side + q;
+        if (q + 1 < side) { path.moveTo(X(i), Y(i)); path.lineTo(X(i + 1), Y(i + 1)); }
+        if (r + 1 < side) { path.moveTo(X(i), Y(i)); path.lineTo(X(i + side), Y(i + side)); }
+      }
+    }
+    ctx.strokeStyle = "#c2a5cf"; ctx.lineWidth = dpr; ctx.stroke(path);
+  }
+  if (state.noise) dots(s, state.noise, state.noise.length / 2, 1.8 * dpr, FAKE);
+  const p = state.probe;
+  if (p) {
+    if (p.line) {
+      ctx.beginPath(); ctx.moveTo(p.line[0] * w, (1 - p.line[1]) * w); ctx.lineTo(p.line[2] * w, (1 - p.line[3]) * w);
+      ctx.strokeStyle = PROBE; ctx.lineWidth = 2.5 * dpr; ctx.stroke();
+    }
+    probeMark(s, p.uv, null);
+  }
+}
+
+// Pointer and keys on the noise panel: each move asks Python for G(z) (setProbe).
+function setupProbe() {
+  const c = el("inside-noise");
+  if (!c || c.dataset.wired) return;
+  c.dataset.wired = "1";
+  let start = null;
+  const at = ev => {
+    const r = c.getBoundingClientRect();
+    return [Math.min(1, Math.max(0, (ev.clientX - r.left) / r.width)),
+            Math.min(1, Math.max(0, 1 - (ev.clientY - r.top) / r.height))];
+  };
+  const send = (uv, from) => {
+    if (state.onProbe) state.onProbe(uv[0], uv[1], from ? from[0] : -1, from ? from[1] : -1);
+  };
+  c.addEventListener("pointerdown", ev => {
+    c.setPointerCapture(ev.pointerId);
+    const uv = at(ev);
+    start = ev.shiftKey ? uv : null;
+    send(uv, start);
+    ev.preventDefault();
+  });
+  c.addEventListener("pointermove", ev => {
+    if (!c.hasPointerCapture(ev.pointerId)) return;
+    send(at(ev), start);
+  });
+  c.addEventListener("pointerup", ev => { c.releasePointerCapture(ev.pointerId); });
+  c.addEventListener("keydown", ev => {
+    const step = ev.shiftKey ? 0.1 : 0.02;
+    const d = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] }[ev.key];
+    if (!d) return;
+    ev.preventDefault();
+    const uv = state.probe ? state.probe.uv : [0.5, 0.5];
+    send([Math.min(1, Math.max(0, uv[0] + d[0])), Math.min(1, Math.max(0, uv[1] + d[1]))], null);
+  });
 }
 
 // The unit tiles of one network: buttons (focusable, named) each holding a small map.
@@ -189,6 +281,9 @@ function update(buf, layoutJson) {
     units("g", d, L.g, el("inside-g-units"));
     state.ideal = L.ideal ? image(d, L.ideal.off, L.ideal.res, HEAT_LUT, state.idealCanvas) : null;
     if (state.ideal) state.idealCanvas = state.ideal;
+    state.noise = L.noise ? d.slice(L.noise.off, L.noise.off + 2 * L.noise.n) : null;
+    state.grid = L.grid ? d.slice(L.grid.off, L.grid.off + 2 * L.grid.n) : null;
+    state.curve1d = !!(L.grid && L.grid.curve);
     state.field = L.field ? { n: L.field.n, pts: d.slice(L.field.off, L.field.off + 2 * L.field.n),
                               arr: d.slice(L.field.off + 2 * L.field.n, L.field.off + 4 * L.field.n) } : null;
     if (state.hover) {          // the hovered unit's tile was just redrawn: show it again
@@ -198,8 +293,27 @@ function update(buf, layoutJson) {
   } finally {
     b.release();
   }
+  drawNoise();
   redraw();
 }
+
+// The probe: where it is in the noise square (uv), G(z) in the data square, and a
+// line in noise space with its image curve (buffer: uv, gz, line or -1s, curve).
+function showProbe(buf, n) {
+  const b = buf.getBuffer("f64");
+  try {
+    const d = b.data;
+    state.probe = { uv: [d[0], d[1]], gz: [d[2], d[3]],
+                    line: d[4] >= 0 ? [d[4], d[5], d[6], d[7]] : null,
+                    curve: n ? d.slice(8, 8 + 2 * n) : null };
+  } finally {
+    b.release();
+  }
+  drawNoise();
+  redraw();
+}
+
+function setProbeHandler(fn) { state.onProbe = fn; setupProbe(); }
 
 // A past moment from the timeline: its D(x) map, the real points and its fakes.
 function showPast(buf, res, m, n, text) {
@@ -220,8 +334,8 @@ function live() { state.past = null; redraw(); }
 
 // The panel closed: nothing of it stays on the view.
 function close() {
-  state.past = state.hover = state.ideal = state.field = null;
+  state.past = state.hover = state.ideal = state.field = state.probe = null;
   redraw();
 }
 
-window.ganlabInside = { update, showPast, live, close };
+window.ganlabInside = { update, showPast, live, close, showProbe, setProbeHandler };

@@ -14,9 +14,9 @@ import numpy as np
 
 from pyscript import window
 
-from .. import inside
+from .. import fields, inside
 from ..gan import Trainer
-from .dom import el, on
+from .dom import el, on, proxy
 
 EVERY = 4       # while playing, the panel is refreshed on every EVERY-th redraw
 
@@ -29,6 +29,9 @@ class Inside:
         self.live = True
         self._renders = 0
         self._scrub = None            # (timeline, count of snapshots, last epoch) on the scrubber
+        self.probe_uv = None          # the probe's place in the noise square, (u, v)
+        self.line_from = None         # where a Shift-drawn line in noise space starts
+        self.js.setProbeHandler(proxy(self.set_probe))
         # Every model from now on keeps its timeline, so the scrubber has a past to show.
         Trainer.keep_timeline = True
         if app.trainer.timeline is None:
@@ -99,6 +102,13 @@ class Inside:
             parts.append(ideal.ideal.ravel())
             at += ideal.ideal.size
             sentence = ideal.sentence
+        s = t.settings
+        noise = fields.noise_view(s["noise"], t.show_noise)
+        grid = fields.noise_grid_view(t)
+        layout["noise"] = {"off": at, "n": len(noise)}
+        layout["grid"] = {"off": at + noise.size, "n": len(grid), "curve": s["noise_dim"] == 1}
+        parts += [noise.ravel(), grid.ravel()]
+        at += noise.size + grid.size
         layout["field"] = None
         if el("inside-field").checked:
             pts, arrows = inside.gradient_field(t)
@@ -109,7 +119,40 @@ class Inside:
         _text("inside-left-out", " ".join(notes))
         buf = np.concatenate(parts) if parts else np.zeros(1)
         self.js.update(buf, json.dumps(layout))
+        if self.probe_uv is not None:
+            self._send_probe()
         self._scrubber()
+
+    # ----- the noise-space probe -----------------------------------------------------------------
+    def set_probe(self, u, v, u0, v0) -> None:
+        """The probe moved to (u, v) in the noise square (from the pointer or the arrow
+        keys); (u0, v0) is where a Shift-drawn line starts, or negative for none."""
+        self.probe_uv = (float(u), float(v))
+        self.line_from = (float(u0), float(v0)) if u0 >= 0 else None
+        if self.open:
+            self._send_probe()
+
+    def _send_probe(self) -> None:
+        """G(z) for the probe (and the image curve of the line) to the painter, in words too."""
+        t = self.app.trainer
+        kind, dim = t.settings["noise"], t.settings["noise_dim"]
+        uv = np.array(self.probe_uv)
+        z = inside.noise_from_view(kind, dim, uv)[0]
+        gz = inside.probe(t, z)[0]
+        line, curve = np.full(4, -1.0), np.zeros(0)
+        if self.line_from is not None:
+            z0 = inside.noise_from_view(kind, dim, np.array(self.line_from))[0]
+            curve = inside.noise_line(t, z0, z, n=51)[1]
+            line = np.array([*self.line_from, *uv])
+        if not np.isfinite(gz).all() or not np.isfinite(curve).all():
+            return
+        self.js.showProbe(np.concatenate((uv, gz, line, curve.ravel())), len(curve))
+        shown = ", ".join(f"{c:.2f}" for c in z[:2])
+        rest = f" (the other {dim - 2} noise dimensions at 0)" if dim > 2 else ""
+        text = f"Probe z = ({shown}){rest}: G(z) = ({gz[0]:.2f}, {gz[1]:.2f}), marked in orange in the view"
+        if self.line_from is not None:
+            text += "; the orange curve is the line's image"
+        _text("inside-probe-text", text + ".")
 
     # ----- the timeline ------------------------------------------------------------------------
     def _scrubber(self) -> None:

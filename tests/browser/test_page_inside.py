@@ -131,8 +131,74 @@ def test_axe_finds_nothing_with_the_panel_open(page, site_url, open_ready):
     page.evaluate("() => window.ganlab.train(100)")
     open_panel(page)
     page.get_by_role("checkbox", name="Ideal discriminator D*").check()
+    page.get_by_role("application", name=re.compile("Noise space probe")).focus()
+    page.keyboard.press("ArrowUp")
+    expect(page.locator("#inside-probe-text")).to_contain_text("G(z)")
+    violations = axe_violations(page)
+    assert violations == [], report(violations)
     page.get_by_role("slider", name="Moment of training").focus()
     page.keyboard.press("Home")
     expect(page.locator("#inside-caption")).to_be_visible()
     violations = axe_violations(page)
     assert violations == [], report(violations)
+
+
+# The centre of the probe's orange pixels on the overlay, in the unit square (y up).
+PROBE_CENTRE = """() => {
+    const c = document.getElementById('inside-layer');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0, sx = 0, sy = 0;
+    for (let i = 0; i < d.length; i += 4) {
+        if (d[i + 3] > 200 && Math.abs(d[i] - 224) < 20 && Math.abs(d[i + 1] - 130) < 20 && d[i + 2] < 60) {
+            const p = i / 4; n++; sx += p % c.width; sy += Math.floor(p / c.width);
+        }
+    }
+    return n ? [sx / n / c.width, 1 - sy / n / c.height, n] : null;
+}"""
+
+
+def _gz(text: str) -> tuple[float, float]:
+    m = re.search(r"G\(z\) = \((-?[\d.]+), (-?[\d.]+)\)", text)
+    assert m, text
+    return float(m.group(1)), float(m.group(2))
+
+
+def test_the_noise_probe_marks_g_of_z_and_follows_drag_and_keys(page, site_url, open_ready):
+    open_ready(page, site_url)
+    page.evaluate("() => window.ganlab.train(200)")
+    open_panel(page)
+    probe = page.get_by_role("application", name=re.compile("Noise space probe"))
+    assert page.evaluate(OPAQUE, "#inside-noise") > 100      # the noise samples and grid
+    before = view(page)
+    probe.scroll_into_view_if_needed()
+    box = probe.bounding_box()
+    page.mouse.move(box["x"] + 0.3 * box["width"], box["y"] + 0.3 * box["height"])
+    page.mouse.down()
+    page.mouse.move(box["x"] + 0.6 * box["width"], box["y"] + 0.55 * box["height"], steps=4)
+    page.mouse.up()
+    text = page.locator("#inside-probe-text")
+    expect(text).to_contain_text("G(z) = (")
+    first = text.text_content()
+    gz = _gz(first)
+    assert view(page) != before, "the probe left the view unchanged"
+    x, y, n = page.evaluate(PROBE_CENTRE)
+    assert n > 20 and abs(x - gz[0]) < 0.03 and abs(y - gz[1]) < 0.03, (x, y, gz)
+    # The arrow keys move it: z's first coordinate grows by 0.02 of the square (0.04 in z).
+    probe.focus()
+    page.keyboard.press("ArrowRight")
+    expect(text).not_to_have_text(first)
+    z_before = float(re.search(r"z = \((-?[\d.]+),", first).group(1))
+    z_after = float(re.search(r"z = \((-?[\d.]+),", text.text_content()).group(1))
+    assert abs(z_after - z_before - 0.04) < 0.011
+    gz2 = _gz(text.text_content())
+    x, y, _ = page.evaluate(PROBE_CENTRE)
+    assert abs(x - gz2[0]) < 0.03 and abs(y - gz2[1]) < 0.03
+    # Shift-drag draws a line in noise space; its image curve is drawn in the view.
+    page.keyboard.down("Shift")
+    page.mouse.move(box["x"] + 0.1 * box["width"], box["y"] + 0.9 * box["height"])
+    page.mouse.down()
+    page.mouse.move(box["x"] + 0.9 * box["width"], box["y"] + 0.1 * box["height"], steps=4)
+    page.mouse.up()
+    page.keyboard.up("Shift")
+    expect(text).to_contain_text("the orange curve is the line's image")
+    assert page.evaluate(PROBE_CENTRE)[2] > n
