@@ -315,6 +315,30 @@ function showProbe(buf, n) {
 
 function setProbeHandler(fn) { state.onProbe = fn; setupProbe(); }
 
+// With noise of more than two dimensions: one slider for each dimension past the
+// first two (the noise square shows those two); moving one moves the probe's z.
+function setDims(count, lo, hi) {
+  const box = el("inside-dims");
+  if (!box) return;
+  const key = `${count}:${lo}:${hi}`;
+  if (box.dataset.key === key) return;
+  box.dataset.key = key;
+  box.replaceChildren();
+  box.hidden = count === 0;
+  for (let k = 3; k < 3 + count; k++) {
+    const label = document.createElement("label");
+    const input = document.createElement("input");
+    input.type = "range"; input.id = `inside-z${k}`;
+    input.min = String(lo); input.max = String(hi); input.step = "0.05"; input.value = "0";
+    label.append(`z${k} `, input);
+    input.addEventListener("input", () => {
+      const uv = state.probe ? state.probe.uv : [0.5, 0.5];
+      if (state.onProbe) state.onProbe(uv[0], uv[1], -1, -1);
+    });
+    box.appendChild(label);
+  }
+}
+
 // A past moment from the timeline: its D(x) map, the real points and its fakes.
 function showPast(buf, res, m, n, text) {
   const b = buf.getBuffer("f64");
@@ -338,4 +362,4 @@ function close() {
   redraw();
 }
 
-window.ganlabInside = { update, showPast, live, close, showProbe, setProbeHandler };
+window.ganlabInside = { update, showPast, live, close, showProbe, setProbeHandler, setDims };

@@ -109,6 +109,8 @@ class Inside:
         layout["grid"] = {"off": at + noise.size, "n": len(grid), "curve": s["noise_dim"] == 1}
         parts += [noise.ravel(), grid.ravel()]
         at += noise.size + grid.size
+        lo, hi = (-1.0, 1.0) if s["noise"] == "uniform" else (-3.0, 3.0)
+        self.js.setDims(max(0, s["noise_dim"] - 2), lo, hi)
         layout["field"] = None
         if el("inside-field").checked:
             pts, arrows = inside.gradient_field(t)
@@ -138,17 +140,21 @@ class Inside:
         kind, dim = t.settings["noise"], t.settings["noise_dim"]
         uv = np.array(self.probe_uv)
         z = inside.noise_from_view(kind, dim, uv)[0]
+        extra = [el(f"inside-z{k}") for k in range(3, dim + 1)]
+        z[2:] = [float(node.value) if node is not None else 0.0 for node in extra]
         gz = inside.probe(t, z)[0]
         line, curve = np.full(4, -1.0), np.zeros(0)
         if self.line_from is not None:
             z0 = inside.noise_from_view(kind, dim, np.array(self.line_from))[0]
+            z0[2:] = z[2:]
             curve = inside.noise_line(t, z0, z, n=51)[1]
             line = np.array([*self.line_from, *uv])
         if not np.isfinite(gz).all() or not np.isfinite(curve).all():
             return
         self.js.showProbe(np.concatenate((uv, gz, line, curve.ravel())), len(curve))
         shown = ", ".join(f"{c:.2f}" for c in z[:2])
-        rest = f" (the other {dim - 2} noise dimensions at 0)" if dim > 2 else ""
+        rest = (f" (z3 to z{dim} from the sliders: " + ", ".join(f"{c:.2f}" for c in z[2:]) + ")"
+                if dim > 2 else "")
         text = f"Probe z = ({shown}){rest}: G(z) = ({gz[0]:.2f}, {gz[1]:.2f}), marked in orange in the view"
         if self.line_from is not None:
             text += "; the orange curve is the line's image"

@@ -17,7 +17,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pagekit import redraw, wait_until  # noqa: E402
+from pagekit import redraw, set_value, wait_until  # noqa: E402
 from test_page_ux import axe_violations, report  # noqa: E402
 
 PIXELS = """(sel) => {
@@ -202,3 +202,26 @@ def test_the_noise_probe_marks_g_of_z_and_follows_drag_and_keys(page, site_url, 
     page.keyboard.up("Shift")
     expect(text).to_contain_text("the orange curve is the line's image")
     assert page.evaluate(PROBE_CENTRE)[2] > n
+
+
+def test_noise_of_more_than_two_dimensions_gets_a_slider_each(page, site_url, open_ready):
+    open_ready(page, site_url)
+    set_value(page, "#set-noise_dim", "4")
+    wait_until(page, "() => JSON.parse(window.ganlab.snapshot()).settings.noise_dim === 4")
+    open_panel(page)
+    expect(page.get_by_role("group", name="Noise dimensions past the first two")).to_be_visible()
+    z3, z4 = page.get_by_role("slider", name="z3"), page.get_by_role("slider", name="z4")
+    expect(z3).to_be_visible() and expect(z4).to_be_visible()
+    # Generator units need 2D noise to be pictured: said, not drawn.
+    expect(page.locator("#inside-g-units button.unit")).to_have_count(0)
+    expect(page.locator("#inside-left-out")).to_contain_text("2D noise only")
+    probe = page.get_by_role("application", name=re.compile("Noise space probe"))
+    probe.focus()
+    page.keyboard.press("ArrowLeft")
+    text = page.locator("#inside-probe-text")
+    expect(text).to_contain_text("z3 to z4 from the sliders: 0.00, 0.00")
+    first = text.text_content()
+    z3.focus()
+    page.keyboard.press("End")
+    expect(text).to_contain_text("from the sliders: 1.00, 0.00")     # uniform noise: -1 to 1
+    assert _gz(text.text_content()) != _gz(first)
