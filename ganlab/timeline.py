@@ -86,3 +86,12 @@ class Timeline:
     @property
     def nbytes(self) -> int:
         return sum(s.nbytes for s in self.snapshots)
+
+    def to_dict(self, digits: int = 5) -> dict:
+        """The timeline for a model file. Positions and heat are rounded to `digits`
+        decimals: they are only drawn, and this keeps a file's timeline under ~0.5 MB."""
+        return {"stride": self.stride, "res": self.res,
+                "snapshots": [{"epoch": s.epoch, "fake": np.round(s.fake, digits).ravel().tolist(),
+                               "heat": np.round(s.heat, digits).ravel().tolist(),
+                               "d_loss": s.d_loss, "g_loss": s.g_loss, "kl": s.kl, "js": s.js}
+                              for s in self.snapshots]}

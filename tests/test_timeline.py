@@ -107,3 +107,61 @@ def test_nearest():
     assert tl.nearest(37).epoch in (36, 38)
     assert tl.nearest(10_000).epoch == tl.epochs[-1]
     assert timeline.Timeline().nearest(5) is None
+
+
+# ----- in model files -----------------------------------------------------------------------
+def _saved(epochs: int = 300) -> tuple[Trainer, dict]:
+    t = Trainer({"seed": 4})
+    t.start_timeline()
+    t.train(epochs)
+    return t, json.loads(modelfile.to_json(t))
+
+
+def test_a_model_file_carries_its_timeline_and_replays_it():
+    t, d = _saved()
+    assert "timeline" in d and len(json.dumps(d["timeline"])) < 600_000
+    loaded = modelfile.from_dict(d)
+    assert loaded.timeline.epochs == t.timeline.epochs and loaded.timeline.stride == t.timeline.stride
+    for a, b in zip(loaded.timeline.snapshots, t.timeline.snapshots):
+        np.testing.assert_allclose(a.fake, b.fake, atol=1e-5)
+        np.testing.assert_allclose(a.heat, b.heat, atol=1e-5)
+        assert (a.d_loss, a.g_loss, a.kl, a.js) == (b.d_loss, b.g_loss, b.kl, b.js)
+    # It goes on recording as the original does.
+    loaded.train(40)
+    t.train(40)
+    assert loaded.timeline.epochs == t.timeline.epochs
+
+
+def test_files_without_a_timeline_still_load():
+    t = Trainer()
+    t.train(5)
+    d = json.loads(modelfile.to_json(t))
+    assert "timeline" not in d
+    assert modelfile.from_dict(d).timeline is None
+
+
+def _broken(change) -> str:
+    _, d = _saved(100)
+    change(d["timeline"])
+    with pytest.raises(modelfile.ModelFileError) as err:
+        modelfile.from_dict(d)
+    return str(err.value)
+
+
+@pytest.mark.parametrize("change, says", [
+    (lambda tl: tl.update(stride=3), "power of 2"),
+    (lambda tl: tl.update(stride=-1), "timeline.stride"),
+    (lambda tl: tl.update(snapshots="x"), "fewer than 64"),
+    (lambda tl: tl.update(snapshots=tl["snapshots"] * 3), "fewer than 64"),
+    (lambda tl: tl["snapshots"][-1].update(epoch=10 ** 6), "timeline epoch"),
+    (lambda tl: tl["snapshots"].reverse(), "must rise"),
+    (lambda tl: tl["snapshots"][2].update(epoch=tl["snapshots"][2]["epoch"] + 1), "must rise"),
+    (lambda tl: tl["snapshots"][1].update(fake=[0.5] * 6), "200 points"),
+    (lambda tl: tl["snapshots"][1].update(fake=tl["snapshots"][1]["fake"][:-1] + [None]), "finite"),
+    (lambda tl: tl["snapshots"][1].update(heat=[2.0] * 400), "from 0 to 1"),
+    (lambda tl: tl["snapshots"][1].update(kl="a"), "timeline kl"),
+    (lambda tl: tl.update(res=50), "timeline.res"),
+    (lambda tl: tl["snapshots"].__setitem__(0, []), "must be an object"),
+])
+def test_a_bad_timeline_is_refused_in_words(change, says):
+    assert says in _broken(change)
