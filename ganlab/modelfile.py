@@ -3,7 +3,8 @@
 A model file holds everything needed to go on where the trainer stopped: the
 settings, both networks' parameters, both optimisers' memory, the random
 generator's state and the sample pools in use, the counters, the history, the
-point set and, when one is kept, the training timeline (timeline.py). JSON only (no pickle: loading a file never runs code from it).
+point set and, when one is kept, the training timeline (timeline.py). JSON only
+(no pickle: loading a file never runs code from it).
 
 Loading checks every field before anything changes, so a broken or hostile file
 gives one `ModelFileError` in plain words and the caller keeps what it had:
