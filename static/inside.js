@@ -264,10 +264,29 @@ function hover(net, i) {
   state.hover = { net, i, canvas: tile,
                   caption: `${net === "d" ? "Discriminator" : "Generator"} layer ${L.layer[i]}, unit ${L.index[i]}, ${where}: blue positive, orange negative` };
   redraw();
+  zoom();
+}
+
+// A narrow window puts the view far from the panel: then the unit is also shown large
+// beside its tiles (#inside-zoom), with the same caption.
+function zoom() {
+  const box = el("inside-zoom");
+  if (!box) return;
+  const r = el("view-wrap").getBoundingClientRect();
+  const offscreen = r.bottom < 40 || r.top > window.innerHeight - 40;
+  const h = state.hover;
+  box.hidden = !(h && offscreen);
+  if (box.hidden) return;
+  const c = box.querySelector("canvas"), dpr = window.devicePixelRatio || 1, w = Math.round(200 * dpr);
+  if (c.width !== w) { c.width = w; c.height = w; }
+  const ctx = c.getContext("2d");
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(h.canvas, 0, 0, w, w);
+  box.querySelector("p").textContent = h.caption;
 }
 
 function unhover(net, i) {
-  if (state.hover && state.hover.net === net && state.hover.i === i) { state.hover = null; redraw(); }
+  if (state.hover && state.hover.net === net && state.hover.i === i) { state.hover = null; redraw(); zoom(); }
 }
 
 // The panel's arrays: neuron maps of D and G, D*, the gradient field (each may be absent).
@@ -295,6 +314,7 @@ function update(buf, layoutJson) {
   }
   drawNoise();
   redraw();
+  if (state.hover) zoom();
 }
 
 // The probe: where it is in the noise square (uv), G(z) in the data square, and a

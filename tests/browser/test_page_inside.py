@@ -225,3 +225,28 @@ def test_noise_of_more_than_two_dimensions_gets_a_slider_each(page, site_url, op
     page.keyboard.press("End")
     expect(text).to_contain_text("from the sliders: 1.00, 0.00")     # uniform noise: -1 to 1
     assert _gz(text.text_content()) != _gz(first)
+
+
+SMALL_TEXT = """() => [...document.querySelectorAll('#inside *')]
+    .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+    .map(e => [e.id || e.className || e.tagName, parseFloat(getComputedStyle(e).fontSize)])
+    .filter(([, px]) => px < 10)"""
+
+
+def test_on_a_phone_a_focused_unit_shows_large_in_the_panel_too(page, site_url, open_ready):
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_ready(page, site_url)
+    open_panel(page)
+    unit = page.get_by_role("button", name="Discriminator layer 1, unit 4: show it large in the view")
+    unit.focus()
+    zoom = page.locator("#inside-zoom")
+    expect(zoom).to_be_visible()           # the view is far above, out of sight
+    expect(zoom).to_contain_text("Discriminator layer 1, unit 4")
+    assert page.evaluate(OPAQUE, "#inside-zoom canvas") > 1000
+    page.get_by_role("button", name="Live").focus()
+    expect(zoom).to_be_hidden()
+    assert page.evaluate(SMALL_TEXT) == []
+    box = page.locator("#inside").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    violations = axe_violations(page)
+    assert violations == [], report(violations)
