@@ -374,10 +374,39 @@ function showPast(buf, res, m, n, text) {
   redraw();
 }
 
-function live() { state.past = null; redraw(); }
+function live() { stopReplay(); state.past = null; redraw(); }
+
+// Replay: the scrubber walks from the start of the timeline to its end, one snapshot
+// every REPLAY_MS, as if the learner dragged it (each step is an "input" event).
+const REPLAY_MS = 180;
+function replay() {
+  const range = el("inside-time"), button = el("inside-replay");
+  if (state.replay) { stopReplay(); return; }
+  button.textContent = "Stop replay";
+  let i = 0;
+  const step = () => {
+    if (i > +range.max) { stopReplay(); return; }
+    range.value = String(i++);
+    range.dispatchEvent(new Event("input"));
+  };
+  step();
+  state.replay = setInterval(step, REPLAY_MS);
+}
+function stopReplay() {
+  if (!state.replay) return;
+  clearInterval(state.replay);
+  state.replay = null;
+  const button = el("inside-replay");
+  button.textContent = "Replay";
+}
+// A module runs once the page is parsed: the panel's markup is there.
+el("inside-replay")?.addEventListener("click", replay);
+// The learner's own move of the scrubber ends a replay (a replay's steps are not trusted events).
+el("inside-time")?.addEventListener("input", ev => { if (ev.isTrusted) stopReplay(); });
 
 // The panel closed: nothing of it stays on the view.
 function close() {
+  stopReplay();
   state.past = state.hover = state.ideal = state.field = state.probe = null;
   redraw();
 }

@@ -124,6 +124,15 @@ def test_the_scrubber_shows_the_past_and_live_restores_the_present(page, site_ur
     expect(slider).to_have_attribute("aria-valuetext", "Live, epoch 300")
     expect(page.locator("#inside-caption")).to_be_hidden()
     assert view(page) == live, "Live did not restore the present"
+    # Replay walks the scrubber through the whole run, then stops.
+    page.get_by_role("button", name="Replay", exact=True).click()
+    expect(page.get_by_role("button", name="Stop replay")).to_be_visible()
+    wait_until(page, "() => +document.getElementById('inside-time').value >= 3")
+    expect(page.locator("#inside-caption")).to_contain_text("The past: Epoch")
+    wait_until(page, "() => document.getElementById('inside-replay').textContent === 'Replay'", timeout=30000)
+    expect(slider).to_have_attribute("aria-valuetext", re.compile(r"^Epoch 296 of 300\b"))
+    page.get_by_role("button", name="Live").click()
+    assert view(page) == live
 
 
 def test_axe_finds_nothing_with_the_panel_open(page, site_url, open_ready):
