@@ -115,15 +115,20 @@ def test_ideal_is_one_half_for_equal_densities():
     p = rng.random((30, 30))
     np.testing.assert_allclose(inside.ideal_from_densities(p, p), 0.5)
     np.testing.assert_allclose(inside.ideal_from_densities(np.zeros((4, 4)), np.zeros((4, 4))), 0.5)
+    np.testing.assert_array_equal(inside.ideal_from_densities(p, p, eps=0.0), 0.5)
+    np.testing.assert_array_equal(inside.ideal_from_densities(p, p), 0.5)
 
 
 def test_ideal_is_zero_and_one_for_disjoint_densities():
     p, q = np.zeros((30, 30)), np.zeros((30, 30))
-    p[2:8, 2:8] = 1.0           # real mass only here
-    q[20:26, 20:26] = 1.0       # fake mass only here
+    p[2:8, 2:8] = 1.0 / 36      # real mass only here (each histogram sums to 1)
+    q[20:26, 20:26] = 1.0 / 36  # fake mass only here
+    with np.errstate(invalid="ignore"):         # 0 / 0 where neither has mass
+        exact = inside.ideal_from_densities(p, q, eps=0.0)
+    assert (exact[2:8, 2:8] == 1.0).all() and (exact[20:26, 20:26] == 0.0).all()
     for sp, sq in ((p, q), (inside.smooth(p), inside.smooth(q))):
         d = inside.ideal_from_densities(sp, sq)
-        assert (d[2:8, 2:8] == 1.0).all() and (d[20:26, 20:26] == 0.0).all()
+        assert (d[2:8, 2:8] > 0.99).all() and (d[20:26, 20:26] < 0.01).all()
         assert d[0, 29] == 0.5 and d[29, 0] == 0.5        # neither: nothing to tell
 
 
