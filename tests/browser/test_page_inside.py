@@ -259,3 +259,23 @@ def test_on_a_phone_a_focused_unit_shows_large_in_the_panel_too(page, site_url, 
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
     violations = axe_violations(page)
     assert violations == [], report(violations)
+
+
+def test_a_saved_model_brings_its_timeline_back(page, site_url, open_ready, tmp_path):
+    open_ready(page, site_url)
+    page.evaluate("() => window.ganlab.train(300)")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Save model").click()
+    path = tmp_path / "model.json"
+    info.value.save_as(path)
+    page.get_by_role("button", name="Reset").click()
+    wait_until(page, "() => JSON.parse(window.ganlab.snapshot()).epoch === 0")
+    open_panel(page)
+    slider = page.get_by_role("slider", name="Moment of training")
+    expect(slider).to_have_attribute("max", "0")        # a new model: no past yet
+    page.set_input_files("#load-model", str(path))
+    wait_until(page, "() => JSON.parse(window.ganlab.snapshot()).epoch === 300")
+    wait_until(page, "() => +document.getElementById('inside-time').max > 10")
+    slider.focus()
+    page.keyboard.press("Home")
+    expect(page.locator("#inside-caption")).to_contain_text("The past: Epoch 0 of 300")
