@@ -215,6 +215,57 @@ def generated_markup() -> dict[str, str]:
     return {marker: getattr(markup, name)() for marker, name in MARKUP.items()}
 
 
+FIRST_FRAME = "<!-- ganlab:first-frame -->"
+PRETRAINED = ROOT / "static" / "pretrained"
+# The first frame as tools/pretrain.py last recorded it: used when this Python has no
+# NumPy (tests/test_firstframe.py keeps it equal to a fresh computation).
+FIRST_FRAME_FILE = PRETRAINED / "first-frame.json"
+# What the page needs to know of each pre-trained model (tools/pretrain.py records more).
+PRETRAINED_FIELDS = ("file", "epochs", "hash", "seed", "recipe", "js", "verdict")
+
+
+def first_frame(source: str) -> dict:
+    """The first frame of the default data set's pre-trained model (ganlab.ui.firstframe)
+    with the layers index.html `source` shows at first (its checked "show-" boxes).
+    Needs NumPy: it runs the engine."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        from ganlab import modelfile
+        from ganlab.state import BY_NAME
+        from ganlab.ui import firstframe, paint
+    finally:
+        sys.path.remove(str(ROOT))
+    index = _read_json(PRETRAINED / "index.json")
+    default = BY_NAME["preset"].default
+    if default not in index:
+        raise BuildError(f"{PRETRAINED}/index.json has no model for the default data set "
+                         f"{default!r}: run python tools/pretrain.py")
+    try:
+        trainer = modelfile.load(str(PRETRAINED / index[default]["file"]))
+    except modelfile.ModelFileError as err:
+        raise BuildError(f"the default pre-trained model: {err}") from None
+    shown = re.findall(r'id="show-(\w+)"[^>]*\bchecked\b', source)
+    return json.loads(json.dumps(firstframe.first_frame(trainer, sum(paint.FLAGS[k] for k in shown))))
+
+
+def start_data(source: str) -> str:
+    """The page's start-up data, as a JSON <script> for FIRST_FRAME: the pre-trained
+    models' index and the first frame (computed now; without NumPy, the recorded
+    FIRST_FRAME_FILE), painted by static/first-frame.js before Python is up."""
+    index = _read_json(PRETRAINED / "index.json")
+    try:
+        import numpy
+        del numpy               # only whether it imports matters here
+    except ImportError:
+        first = _read_json(FIRST_FRAME_FILE)
+    else:
+        first = first_frame(source)
+    data = {"pretrained": {k: {f: v[f] for f in PRETRAINED_FIELDS} for k, v in index.items()},
+            "first": first}
+    text = json.dumps(data, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
+    return f'<script type="application/json" id="ganlab-start">{text}</script>'
+
+
 # --- which ganlab modules ship ------------------------------------------------------------
 
 
@@ -445,7 +496,8 @@ def build(dist: Path | str | None = None, cache_dir: Path | str | None = None) -
         static = ROOT / "static"
         if static.is_dir():
             for src in sorted(static.rglob("*")):
-                if src.is_file() and "__pycache__" not in src.parts:
+                # (the recorded first frame is inlined into index.html, not fetched)
+                if src.is_file() and "__pycache__" not in src.parts and src != FIRST_FRAME_FILE:
                     rel = src.relative_to(ROOT).as_posix()
                     app[rel] = copy_hashed(src, stage / rel)
         app["pyscript.toml"] = copy_hashed(ROOT / "pyscript.toml", stage / "pyscript.toml")
@@ -463,6 +515,9 @@ def build(dist: Path | str | None = None, cache_dir: Path | str | None = None) -
             if marker not in source:
                 raise BuildError(f"index.html: no {marker} marker for the generated controls")
             source = source.replace(marker, html_)
+        if FIRST_FRAME not in source:
+            raise BuildError(f"index.html: no {FIRST_FRAME} marker for the first frame")
+        source = source.replace(FIRST_FRAME, start_data(source))
         page = render_index(source, config, preloads)
         (stage / "index.html").write_text(page, encoding="utf-8")
         app["index.html"] = hashlib.sha256(page.encode("utf-8")).hexdigest()

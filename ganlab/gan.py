@@ -140,6 +140,15 @@ class History:
             self.stride[series] = stride
             rows[:] = [r for r in rows if r[0] % stride == 0]
 
+    def thin(self, most: int) -> None:
+        """Keep at most `most` rows per series, by doubling strides as a long run does
+        (a shipped model's history is kept short this way)."""
+        for series in self.stride:
+            rows = getattr(self, series)
+            while len(rows) > most:
+                self.stride[series] *= 2
+                rows[:] = [r for r in rows if r[0] % self.stride[series] == 0]
+
     def to_dict(self) -> dict:
         return {"losses": self.losses, "metrics": self.metrics, "quality": self.quality,
                 "stride": self.stride}

@@ -14,6 +14,8 @@ stack), integers too long to read, files larger than MAX_BYTES.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import math
 import re
@@ -62,13 +64,27 @@ def to_dict(t: Trainer) -> dict:
     }
 
 
-def to_json(t: Trainer) -> str:
-    """The model as JSON text. ModelFileError for a diverged model (nothing worth keeping)."""
+# The fields that hold long arrays of parameters (or optimiser memory): a compact file
+# writes each as {"float64": base64 of its little-endian bytes}, exact and about half
+# the size of decimal text (the page's pre-trained models are stored this way).
+ARRAYS = (("g_params",), ("d_params",), ("opt_d", "m"), ("opt_d", "v"), ("opt_g", "m"),
+          ("opt_g", "v"))
+COMPACT = "float64"
+
+
+def to_json(t: Trainer, compact: bool = False) -> str:
+    """The model as JSON text; `compact`: long arrays as base64 (see ARRAYS).
+    ModelFileError for a diverged model (nothing worth keeping)."""
     if t.diverged:
         raise ModelFileError("the model has diverged: Reset (or lower the learning rates "
                              "and Reset) before saving")
+    d = to_dict(t)
+    if compact:
+        for path in ARRAYS:
+            _swap(d, path, lambda values: {COMPACT: base64.b64encode(
+                np.asarray(values, dtype="<f8").tobytes()).decode("ascii")})
     try:
-        return json.dumps(to_dict(t), allow_nan=False, separators=(",", ":"))
+        return json.dumps(d, allow_nan=False, separators=(",", ":"))
     except ValueError:
         raise ModelFileError("the model has diverged (some of its numbers are infinite "
                              "or NaN): Reset before saving") from None
@@ -129,6 +145,11 @@ def from_dict(d) -> Trainer:
         raise ModelFileError(f"unsupported model file version {_short(d.get('version'))} "
                              f"(this ganlab reads version {VERSION})")
     try:
+        # Compact arrays decoded into copies: the caller's dict stays as it was.
+        d = {k: dict(v) if k in ("opt_d", "opt_g") and isinstance(v, dict) else v
+             for k, v in d.items()}
+        for path in ARRAYS:
+            _swap(d, path, lambda v, name=".".join(path): _decoded(v, name))
         settings = d["settings"]
         if not isinstance(settings, dict):
             raise ModelFileError("'settings' must be an object")
@@ -221,6 +242,33 @@ def _object(v, name: str) -> dict:
     if not isinstance(v, dict):
         raise ModelFileError(f"'{name}' must be an object")
     return v
+
+
+def _swap(d: dict, path: tuple, change) -> None:
+    """Replace the field at `path` (e.g. ("opt_d", "m")) by change(value), if it is there."""
+    *outer, last = path
+    for key in outer:
+        d = d.get(key) if isinstance(d, dict) else None
+    if isinstance(d, dict) and last in d:
+        d[last] = change(d[last])
+
+
+def _decoded(value, name: str):
+    """A compact array ({"float64": base64}) as a list of floats; anything else as it is
+    (the checks of each field then apply alike to both spellings)."""
+    if not isinstance(value, dict):
+        return value
+    text = value.get(COMPACT)
+    if set(value) != {COMPACT} or not isinstance(text, str):
+        raise ModelFileError(f"'{name}' must be a list of numbers or {{\"{COMPACT}\": base64 text}}")
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise ModelFileError(f"'{name}' is not valid base64 text") from None
+    if len(raw) % 8:
+        raise ModelFileError(f"'{name}' holds {len(raw)} bytes, not a whole number of "
+                             "8-byte floats")
+    return np.frombuffer(raw, dtype="<f8").astype(float).tolist()
 
 
 def _finite(values, name: str) -> np.ndarray:

@@ -167,38 +167,39 @@ function drawnLayer(ctx) {
 function setLayout(json) { state.layout = JSON.parse(json); }
 
 // One frame: the main view and every thumbnail of the model graph, from one buffer.
+// `d` is a Float64Array laid out as state.layout says.
+function frameArray(d, flags) {
+  const L = state.layout, res = L.res;
+  const n = L.real[1] / 2, m = L.fake[1] / 2, k = L.manifold[1] / 2;
+  if (flags & FLAG.heat) heat(d, L.heat[0], res);
+  const visibility = flags & FLAG.heat ? "visible" : "hidden";
+  if (state.heatVisibility !== visibility) el("heat").style.visibility = state.heatVisibility = visibility;
+  setupView();
+  const ctx = el("view").getContext("2d"), dpr = state.dpr;
+  const s = { ctx, W: state.W, H: state.H, dpr };
+  ctx.clearRect(0, 0, state.W, state.H);
+  // While drawing, the model's layers fade so the strokes stand out.
+  ctx.globalAlpha = state.drawing ? 0.25 : 1;
+  const pred = (flags & FLAG.pred) !== 0;
+  if ((flags & FLAG.manifold) && k > 0) manifold(s, d, L.manifold[0], k, L.shade[0], L.curve);
+  if (flags & FLAG.real) dots(s, d, L.real[0], n, 2.2 * dpr, REAL, pred, L.d_real[0]);
+  if (flags & FLAG.grad) arrows(s, d, L.fake[0], L.arrows[0], m, 1.5);
+  if (state.ghosts && (flags & FLAG.fake)) ghosts(s, state.ghosts, 2.6 * dpr);
+  if (flags & FLAG.fake) dots(s, d, L.fake[0], m, 2.6 * dpr, FAKE, pred, L.d_fake[0]);
+  state.lastFake = d.slice(L.fake[0], L.fake[0] + L.fake[1]);
+  ctx.globalAlpha = 1;
+  if (state.drawing) drawnLayer(ctx);
+  thumbnails(d, L, n, m, k);
+  // The generator's transformation, for the morph shown while the generator node is
+  // hovered or focused: where the noise grid starts and where G sends it.
+  state.morph = k > 0 ? { grid: d.slice(L.grid[0], L.grid[0] + L.grid[1]),
+                           man: d.slice(L.manifold[0], L.manifold[0] + L.manifold[1]),
+                           curve: L.curve } : null;
+}
+// The same from Python: a buffer proxy, read in place and released.
 function frame(buf, flags) {
   const b = buf.getBuffer("f64");
-  try {
-    const d = b.data, L = state.layout, res = L.res;
-    const n = L.real[1] / 2, m = L.fake[1] / 2, k = L.manifold[1] / 2;
-    if (flags & FLAG.heat) heat(d, L.heat[0], res);
-    const visibility = flags & FLAG.heat ? "visible" : "hidden";
-    if (state.heatVisibility !== visibility) el("heat").style.visibility = state.heatVisibility = visibility;
-    setupView();
-    const ctx = el("view").getContext("2d"), dpr = state.dpr;
-    const s = { ctx, W: state.W, H: state.H, dpr };
-    ctx.clearRect(0, 0, state.W, state.H);
-    // While drawing, the model's layers fade so the strokes stand out.
-    ctx.globalAlpha = state.drawing ? 0.25 : 1;
-    const pred = (flags & FLAG.pred) !== 0;
-    if ((flags & FLAG.manifold) && k > 0) manifold(s, d, L.manifold[0], k, L.shade[0], L.curve);
-    if (flags & FLAG.real) dots(s, d, L.real[0], n, 2.2 * dpr, REAL, pred, L.d_real[0]);
-    if (flags & FLAG.grad) arrows(s, d, L.fake[0], L.arrows[0], m, 1.5);
-    if (state.ghosts && (flags & FLAG.fake)) ghosts(s, state.ghosts, 2.6 * dpr);
-    if (flags & FLAG.fake) dots(s, d, L.fake[0], m, 2.6 * dpr, FAKE, pred, L.d_fake[0]);
-    state.lastFake = d.slice(L.fake[0], L.fake[0] + L.fake[1]);
-    ctx.globalAlpha = 1;
-    if (state.drawing) drawnLayer(ctx);
-    thumbnails(d, L, n, m, k);
-    // The generator's transformation, for the morph shown while the generator node is
-    // hovered or focused: where the noise grid starts and where G sends it.
-    state.morph = k > 0 ? { grid: d.slice(L.grid[0], L.grid[0] + L.grid[1]),
-                             man: d.slice(L.manifold[0], L.manifold[0] + L.manifold[1]),
-                             curve: L.curve } : null;
-  } finally {
-    b.release();
-  }
+  try { frameArray(b.data, flags); } finally { b.release(); }
 }
 
 // Where the fakes were before the last generator step: faint rings.
@@ -251,17 +252,16 @@ function thumbnails(d, L, n, m, k) {
 }
 
 // The data set picker's pictures: `buf` holds points (x, y) in the square.
+function tileArray(preset, d) {
+  const canvas = document.querySelector(`#tile-${preset} canvas`);
+  if (!canvas) return;
+  const s = surface(canvas, 40);
+  s.ctx.clearRect(0, 0, s.W, s.H);
+  specks(s, d, 0, d.length / 2, REAL, 1.5);
+}
 function drawTile(preset, buf) {
   const b = buf.getBuffer("f64");
-  try {
-    const canvas = document.querySelector(`#tile-${preset} canvas`);
-    if (!canvas) return;
-    const s = surface(canvas, 40);
-    s.ctx.clearRect(0, 0, s.W, s.H);
-    specks(s, b.data, 0, b.data.length / 2, REAL, 1.5);
-  } finally {
-    b.release();
-  }
+  try { tileArray(preset, b.data); } finally { b.release(); }
 }
 
 // ----- the model graph's edges: drawn between the nodes wherever the layout puts them.
@@ -385,16 +385,15 @@ function chartData(id) {
 }
 
 // rows: flat [epoch, a, b, epoch, a, b, ...] (NaN for "not known"); replace: start over.
-function chartPush(id, buf, replace) {
-  const c = chartData(id), b = buf.getBuffer("f64");
-  try {
-    if (replace) { c.x = []; c.a = []; c.b = []; }
-    const d = b.data;
-    for (let i = 0; i + 2 < d.length; i += 3) { c.x.push(d[i]); c.a.push(d[i + 1]); c.b.push(d[i + 2]); }
-  } finally {
-    b.release();
-  }
+function chartRows(id, d, replace) {
+  const c = chartData(id);
+  if (replace) { c.x = []; c.a = []; c.b = []; }
+  for (let i = 0; i + 2 < d.length; i += 3) { c.x.push(d[i]); c.a.push(d[i + 1]); c.b.push(d[i + 2]); }
   drawChart(id, c);
+}
+function chartPush(id, buf, replace) {
+  const b = buf.getBuffer("f64");
+  try { chartRows(id, b.data, replace); } finally { b.release(); }
 }
 
 function drawChart(id, c) {
@@ -592,7 +591,7 @@ setupDrawing();
 setupModelInput();
 setupMorph();
 restoreDrawing();
-window.ganlabView = { frame, setLayout, chartPush, setDrawing, drawnPoints, clearDrawing, setupView,
+window.ganlabView = { frame, frameArray, chartRows, tileArray, setLayout, chartPush, setDrawing, drawnPoints, clearDrawing, setupView,
                       failStartup, download, drawTile, layoutEdges, showMessage, hideMessage,
                       markStep, clearMarks, refit };
 // A message goes with the next action: any press elsewhere hides it.

@@ -330,15 +330,35 @@ def test_a_closed_stdout_ends_quietly(files):
     assert err == ""
 
 
+def _in_pythons_own_start_up(err: str) -> bool:
+    """Whether a Ctrl-C's traceback lies wholly in Python's start-up (frozen modules
+    only, no file of ours)."""
+    if "init_import_site" in err:
+        return True
+    frames = [line for line in err.splitlines() if line.strip().startswith("File ")]
+    return (err.rstrip().endswith("KeyboardInterrupt") and bool(frames)
+            and all('"<frozen ' in line for line in frames))
+
+
 @pytest.mark.parametrize("delay", [0.05, 0.08, 0.1, 0.12, 0.15, 0.2, 0.3, 0.6])
 def test_ctrl_c_at_any_moment_gives_no_traceback(delay):
+    """From the moment our code runs. A Ctrl-C that lands while Python itself is still
+    starting (its `site` module, or runpy finding ganlab/__main__.py, before any line
+    of ours: on a busy machine that can take longer than `delay`) is outside our
+    code: that launch is tried again."""
     import signal
     import time
-    p = subprocess.Popen([sys.executable, "-m", "ganlab", "train", "--epochs", "100000"], cwd=ROOT,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ, PYTHONPATH=str(ROOT)))
-    time.sleep(delay)
-    p.send_signal(signal.SIGINT)
-    out, err = p.communicate(timeout=60)
+    for _ in range(5):
+        p = subprocess.Popen([sys.executable, "-m", "ganlab", "train", "--epochs", "100000"], cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        time.sleep(delay)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=60)
+        if not _in_pythons_own_start_up(err.decode()):
+            break
+    else:
+        pytest.skip("every Ctrl-C landed in Python's own start-up (a very busy machine)")
     assert "Traceback" not in err.decode(), err.decode()
     assert p.returncode in (130, -signal.SIGINT)     # -SIGINT: before Python set its handler
     if p.returncode == 130:

@@ -218,6 +218,23 @@ def test_history_caps_its_memory_by_doubling_the_stride():
     assert modelfile._history(json.loads(json.dumps(h.to_dict())), 10**9).to_dict() == h.to_dict()
 
 
+def test_history_thin_keeps_at_most_the_rows_asked_on_doubled_strides():
+    t = Trainer()
+    t.train(1000)
+    before = {k: list(getattr(t.history, k)) for k in ("losses", "metrics", "quality")}
+    t.history.thin(100)
+    h = t.history
+    assert (h.stride["losses"], len(h.losses)) == (16, 62)      # epochs 16, 32, ..., 992
+    assert (h.stride["metrics"], len(h.metrics)) == (20, 51)
+    assert (h.stride["quality"], len(h.quality)) == (50, 21)     # already few enough
+    for series in before:
+        assert getattr(h, series) == [r for r in before[series] if r[0] % h.stride[series] == 0]
+    # A thinned history is a valid one, and goes on at its new strides.
+    assert modelfile._history(json.loads(json.dumps(h.to_dict())), 1000).to_dict() == h.to_dict()
+    t.train(20)
+    assert h.losses[-1][0] == 1008 and h.metrics[-1][0] == 1020
+
+
 def test_generate_and_kl_js_touch_nothing_training_uses():
     a, b = Trainer(), Trainer()
     a.train(30)

@@ -226,6 +226,9 @@ def test_verdict_reads_as_a_learner_would_say_it():
         "96 % of fakes look real; they cover 40 % of the real data: modes are missing "
         "(3 of 8 modes covered)")
     assert metrics.verdict(0.96, 0.40).endswith("parts of the data are missing")
+    # Every mode covered: not "modes are missing", whatever the recall.
+    assert metrics.verdict(0.96, 0.74, {"covered": 3, "modes": 3}).endswith(
+        "parts of the data are missing (3 of 3 modes covered)")
     assert metrics.verdict(0.3, 0.9).endswith("many fakes fall off the data")
     assert metrics.verdict(0.3, 0.2).endswith("the fakes are off the data and miss much of it")
     assert metrics.verdict(0.9, 0.85, {"covered": 8, "modes": 8}).endswith(

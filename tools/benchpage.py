@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:       # run as a script: the repo's build.py and tools/
     sys.path.insert(0, str(ROOT))
 
-from tools.chromium import LAUNCH, wait_ready  # noqa: E402
+from tools.chromium import FRESH, LAUNCH, wait_ready  # noqa: E402
 
 SIZES = {"2x20": "g_layers=2&g_units=20&d_layers=2&d_units=20",
          "5x100": "g_layers=5&g_units=100&d_layers=5&d_units=100"}
@@ -45,6 +45,11 @@ def _ready_ms(page, url: str) -> float:
     page.goto(url)
     wait_ready(page)
     return page.evaluate("window.ganlabReadyAt")
+
+
+def _first_frame_ms(page) -> float | None:
+    """When the build-time first frame was painted, ms after navigation (None: not)."""
+    return page.evaluate("window.ganlabFirstFrameAt === undefined ? null : window.ganlabFirstFrameAt")
 
 
 def _play(page, seconds: float) -> dict:
@@ -147,8 +152,13 @@ def run(seconds: float = 20.0, sizes: bool = False, engine_only: bool = False,
             if engine_only:
                 ctx.close()
                 return out
+            # Opening as a learner does: the default pre-trained model, its first frame
+            # painted before Python is up.
             out["ready_ms_fresh"] = round(_ready_ms(page, url), 0)
+            out["first_frame_ms_fresh"] = round(_first_frame_ms(page), 0)
             out["ready_ms_warm"] = round(_ready_ms(page, url), 0)
+            out["first_frame_ms_warm"] = round(_first_frame_ms(page), 0)
+            _ready_ms(page, f"{url}?defaults{FRESH}")     # GAN Lab's defaults, a new model
             out["defaults"] = _play(page, seconds)
             if sizes:
                 for name, query in SIZES.items():

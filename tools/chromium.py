@@ -17,6 +17,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
 ]
+# An address naming the default settings (seed 1 is the default): the page then opens
+# a new model at GAN Lab's defaults instead of the default pre-trained model.
+FRESH = "#seed=1"
 # Keyword arguments for Playwright's chromium.launch / launch_persistent_context.
 LAUNCH = {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
 

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:       # run as a script: the repo's build.py and tools/
     sys.path.insert(0, str(ROOT))
 
-from tools.chromium import LAUNCH, wait_ready  # noqa: E402
+from tools.chromium import FRESH, LAUNCH, wait_ready  # noqa: E402
 
 WARM_UP_S = 60
 
@@ -56,7 +56,7 @@ def run(minutes: float = 10.0, every: float = 30.0) -> dict:
             browser = p.chromium.launch(**LAUNCH)
             page = browser.new_page(viewport={"width": 1440, "height": 900})
             cdp = page.context.new_cdp_session(page)
-            page.goto(url)
+            page.goto(url + FRESH)
             wait_ready(page)
             page.click("#play")
             t0 = time.monotonic()

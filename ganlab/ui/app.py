@@ -9,17 +9,17 @@ browser, through PyScript's API (ui/dom.py).
 """
 from __future__ import annotations
 
+import asyncio
 import json
 
 import numpy as np
-from pyscript import document, window
+from pyscript import document, fetch, window
 
-from .. import data, fields, modelfile
+from .. import modelfile
 from ..data import DataError
 from ..gan import Trainer
 from ..modelfile import ModelFileError
-from .. import metrics
-from ..state import (BY_NAME, PRESETS, RECIPES, SettingsError, from_query, make_settings, recipe,
+from ..state import (BY_NAME, RECIPES, SettingsError, from_query, make_settings, recipe,
                      summarise, to_query)
 from . import overview, paint
 from .inside import Inside
@@ -31,8 +31,6 @@ from .loop import SLOW_MOTION, SLOW_STEP_S, Loop
 LAYERS = ("heat", "real", "fake", "manifold", "grad", "pred")
 MIN_DRAWN = 10          # fewer points than this is no data set to learn
 UNDO_S = 8              # how long "Reset: Undo" stays offered
-TILE_POINTS = 300       # real samples on each data set tile
-COARSE_PARAMS = 5000    # a discriminator with more parameters gets a 30x30 background
 
 
 class App:
@@ -58,6 +56,10 @@ class App:
         self._draw_tiles()
         self._read_layers()
         self._problems = problems
+        start = el("ganlab-start")
+        # The pre-trained models (build.py: their file, settings, epochs, figures).
+        self.pretrained = json.loads(start.textContent)["pretrained"] if start else {}
+        self._loading = 0           # counts model loads: only the latest one lands
 
     def say(self, text: str, near: str | None = None, **kw) -> None:
         say(text, near, **kw)
@@ -77,9 +79,8 @@ class App:
         self.loop.dirty = True
 
     def _draw_tiles(self) -> None:
-        rng = np.random.default_rng(0)
-        for preset in PRESETS:
-            self.view.drawTile(preset, data.sample(preset, rng, TILE_POINTS).ravel())
+        for preset, points in paint.tile_points().items():
+            self.view.drawTile(preset, points.ravel())
 
     def explain_step(self, kind: str, i: int, k: int) -> None:
         """Slow motion: light up the step just taken and say what it did."""
@@ -143,6 +144,7 @@ class App:
         on(el("reset"), "click", lambda e: self.reset())
         on(el("message-action"), "click", lambda e: self.undo_reset())
         on(el("recommended"), "click", lambda e: self.use_recommended())
+        on(el("pretrained"), "change", lambda e: self._pretrained_changed())
         on(el("speed"), "change", lambda e: self.set_speed(int(el("speed").value)))
         for layer in LAYERS:
             on(el(f"show-{layer}"), "change", lambda e: self._read_layers())
@@ -171,6 +173,9 @@ class App:
                     self._change({"preset": "points"}, f"tile-{preset}")
                 else:
                     self.set_drawing(True)
+                return
+            if self.pretrained_on() and preset in self.pretrained:
+                asyncio.ensure_future(self.load_pretrained(preset, near=f"tile-{preset}"))
                 return
             self._change({"preset": preset}, f"tile-{preset}")
         return handler
@@ -312,13 +317,80 @@ class App:
         self.after_reset(f"This data set's recipe ({about}): a new model. It learns in about "
                          f"{RECIPES[preset].epochs:,} epochs.", near="recommended", seconds=10)
 
-    def reset(self) -> None:
+    def reset(self, message: str = "Reset: a new model at epoch 0.", near: str = "reset") -> None:
         """A new model; the old one can be had back for UNDO_S seconds."""
         old = self.trainer
         self.trainer = Trainer(old.settings, old.points)
         self.trainer.generation = old.generation + 1
         self._undo = (old, window.performance.now() + UNDO_S * 1000)
-        self.after_reset("Reset: a new model at epoch 0.", near="reset", seconds=UNDO_S, action="Undo")
+        self.after_reset(message, near=near, seconds=UNDO_S, action="Undo")
+
+    # ----- pre-trained models -------------------------------------------------------------------
+    def pretrained_on(self) -> bool:
+        """Whether "Use pre-trained model" is ticked."""
+        return bool(el("pretrained").checked)
+
+    def set_pretrained(self, on_: bool) -> None:
+        """Tick or untick "Use pre-trained model" (the model in use stays)."""
+        el("pretrained").checked = bool(on_)
+
+    def opens_pretrained(self) -> str | None:
+        """The data set whose pre-trained model the page opens on: the default's when the
+        address names no settings, or the one whose settings the address names exactly
+        (a reload keeps the trained picture); None: the address asks for a new model."""
+        address = str(window.location.hash).lstrip("#")
+        changes, _ = from_query(address)
+        preset = changes.get("preset", BY_NAME["preset"].default)
+        entry = self.pretrained.get(preset)
+        if entry is None:
+            return None
+        if not address or make_settings(changes) == make_settings(from_query(entry["hash"])[0]):
+            return preset
+        return None
+
+    def _pretrained_changed(self) -> None:
+        preset = self.trainer.settings["preset"]
+        if not self.pretrained_on():
+            self.reset("Pre-trained model off: a new, untrained model with the same settings.",
+                       near="pretrained")
+        elif preset in self.pretrained:
+            asyncio.ensure_future(self.load_pretrained(preset, near="pretrained"))
+        else:
+            self.set_pretrained(False)
+            self.say("There is no pre-trained model for your own points: choose a data set "
+                     "with a picture, or train this one.", near="pretrained")
+
+    async def load_pretrained(self, preset: str, near: str | None = None, quiet: bool = False) -> bool:
+        """Replace the model with `preset`'s pre-trained one (static/pretrained/); if it
+        cannot be fetched, a new model of that data set instead, and the page says why."""
+        entry = self.pretrained[preset]
+        self._loading += 1
+        ticket = self._loading
+        try:
+            response = await fetch(f"./static/pretrained/{entry['file']}")
+            if not response.ok:
+                raise ModelFileError(f"the site answered {response.status}")
+            trainer = modelfile.from_json(await response.text())
+        except Exception as err:    # a network failure arrives as a JavaScript error
+            if ticket == self._loading:
+                self.set_pretrained(False)
+                self._change({"preset": preset}, near or "pretrained")
+                self.say(f"The pre-trained model for {BY_NAME['preset'].choice_label(preset)} "
+                         f"could not be loaded ({err}): a new model instead.", near=near or "topbar")
+            return False
+        if ticket != self._loading:
+            return False            # the learner has chosen again meanwhile
+        trainer.generation = self.trainer.generation + 1
+        self.trainer = trainer
+        self.sync()
+        el("diverged").hidden = True
+        if not quiet:
+            self.after_reset(f"Pre-trained model: {BY_NAME['preset'].choice_label(preset)}, "
+                             f"{entry['epochs']:,} epochs ({entry['recipe']}). Press Play to "
+                             "go on training it, or untick \"Use pre-trained model\" for a new one.",
+                             near=near, seconds=10)
+        self.loop.dirty = True
+        return True
 
     def undo_reset(self) -> None:
         if not self._undo or window.performance.now() > self._undo[1]:
@@ -414,12 +486,9 @@ class App:
         t = self.trainer
         if t.diverged and not np.isfinite(t.G.params).all():
             return      # nothing sensible to draw; the message says why
-        # The manifold always (the generator's thumbnail shows it); a coarser heatmap
-        # for a big discriminator, whose pass over the grid costs the most.
-        coarse = t.D.params.size > COARSE_PARAMS
-        fr = fields.frame(t, res=fields.HEAT_RES // 2 if coarse else fields.HEAT_RES)
+        fr = paint.frame_of(t)
         note = (f" · big model: coarser background, redrawn every {self.loop._skip} frames"
-                if coarse and self.loop._skip > 1 else "")
+                if paint.coarse(t) and self.loop._skip > 1 else "")
         if note != self._note:
             self._note = el("view-note").textContent = note
         self.painter.draw(fr, self.flags)
@@ -429,19 +498,14 @@ class App:
         self.inside.render()
 
     def _metrics_text(self) -> None:
-        """The latest KL/JS (and mode coverage) in words, when a new value is recorded."""
+        """The latest KL/JS (and precision/recall) in words, when a new value is recorded."""
         t = self.trainer
         row = t.history.metrics[-1] if t.history.metrics else None
         key = (id(t.history), None if row is None else row[0])
         if row is None or key == self._metrics_key:
             return
         self._metrics_key = key
-        text = f"At epoch {row[0]:,}: KL {row[1]:.2f} bits, JS {row[2]:.3f} bits."
-        quality = t.history.quality[-1] if t.history.quality else None
-        if quality is not None:
-            modes = t.mode_coverage()
-            text += f" At epoch {quality[0]:,}: " + metrics.verdict(quality[1], quality[2], modes) + "."
-        el("metrics-now").textContent = text
+        el("metrics-now").textContent = overview.metrics_sentence(t)
 
     def snapshot(self) -> str:
         """The page's state as JSON, for tests and embedding."""
@@ -476,9 +540,13 @@ def _wasm_bytes() -> int:
     return int(pyodide_js._module.HEAPU8.length)
 
 
-def start() -> App:
-    """Build the app, start the animation loop and mark the page ready."""
+async def start() -> App:
+    """Build the app, load the pre-trained model it opens on, start the animation loop
+    and mark the page ready."""
     app = App()
+    preset = app.opens_pretrained()
+    if preset is None or not await app.load_pretrained(preset, quiet=True):
+        app.set_pretrained(False)
     for node in document.querySelectorAll("button, input, select"):
         node.disabled = False
     app.sync()

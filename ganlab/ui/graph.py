@@ -7,7 +7,6 @@ setting keeps one control, one id and one handler wherever it is shown.
 """
 from __future__ import annotations
 
-import math
 
 from pyscript import document
 
@@ -75,11 +74,7 @@ class Graph:
 
     def show_losses(self, d_loss, g_loss) -> None:
         """The loss nodes show the latest loss values."""
-        shown = (_value(d_loss), _value(g_loss))
+        shown = (overview.loss_value(d_loss), overview.loss_value(g_loss))
         if shown != self._shown:        # a DOM write only when the text changes
             self._shown = shown
             el("ov-dloss").textContent, el("ov-gloss").textContent = shown
-
-
-def _value(v) -> str:
-    return "–" if v is None or not math.isfinite(v) else f"{v:.3f}"

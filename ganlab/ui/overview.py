@@ -5,6 +5,8 @@ puts the strings into the page.
 """
 from __future__ import annotations
 
+import math
+
 from ..state import BY_NAME
 
 
@@ -106,3 +108,24 @@ def sr_sentence(kind: str, i: int, k: int) -> str:
     if kind == "d":
         return f"{step_title(kind, i, k)}: the discriminator learned; the background changed."
     return f"{step_title(kind, i, k)}: the generator learned; the fakes moved."
+
+
+def loss_value(v) -> str:
+    """A loss node's number: three decimals, or a dash while there is none."""
+    return "–" if v is None or not math.isfinite(v) else f"{v:.3f}"
+
+
+def metrics_sentence(trainer) -> str:
+    """The readout under the charts: the latest KL/JS and, once recorded, precision and
+    recall in words ("" before the first record)."""
+    from .. import metrics      # here, not above: build.py makes the markup without NumPy
+    h = trainer.history
+    if not h.metrics:
+        return ""
+    row = h.metrics[-1]
+    text = f"At epoch {row[0]:,}: KL {row[1]:.2f} bits, JS {row[2]:.3f} bits."
+    if h.quality:
+        quality = h.quality[-1]
+        text += (f" At epoch {quality[0]:,}: "
+                 + metrics.verdict(quality[1], quality[2], trainer.mode_coverage()) + ".")
+    return text

@@ -13,11 +13,32 @@ import json
 
 import numpy as np
 
-from .. import fields
+from .. import data, fields
+from ..state import PRESETS
 
+COARSE_PARAMS = 5000    # a discriminator with more parameters gets a 30x30 background
+TILE_POINTS = 300       # real samples on each data set tile
 FLAGS = {"heat": 1, "real": 2, "fake": 4, "manifold": 8, "grad": 16, "pred": 32}
 # The frame's layers, in buffer order: a name and the Frame attribute it comes from.
 LAYERS = ("heat", "real", "fake", "d_real", "d_fake", "arrows", "noise", "manifold", "shade", "grid")
+
+
+def coarse(trainer) -> bool:
+    """Whether the discriminator is big enough for a coarser background (its pass over
+    the grid costs the most)."""
+    return trainer.D.params.size > COARSE_PARAMS
+
+
+def frame_of(trainer) -> fields.Frame:
+    """The frame the page paints for `trainer` (the manifold always: the generator's
+    thumbnail shows it)."""
+    return fields.frame(trainer, res=fields.HEAT_RES // 2 if coarse(trainer) else fields.HEAT_RES)
+
+
+def tile_points() -> dict[str, np.ndarray]:
+    """Each data set tile's picture: TILE_POINTS real samples, the same every time."""
+    rng = np.random.default_rng(0)
+    return {preset: data.sample(preset, rng, TILE_POINTS) for preset in PRESETS}
 
 
 def layout(fr: fields.Frame) -> dict:

@@ -27,7 +27,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 import build  # noqa: E402  (the repo's build.py)
 from pagekit import wait_until  # noqa: E402
-from tools.chromium import CHROMIUM, LAUNCH  # noqa: E402  (shared with tools/benchpage.py)
+from tools.chromium import CHROMIUM, FRESH, LAUNCH  # noqa: E402  (shared with tools/benchpage.py)
 
 try:
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -133,13 +133,18 @@ def pytest_runtest_call(item):
     return result
 
 
-def open_ready(page, site_url: str, timeout: float = 60000) -> None:
+def open_ready(page, site_url: str, timeout: float = 60000, fresh: bool = True) -> None:
     """Open the site and wait until `document.body.dataset.state` is "ready".
+
+    `fresh` (and an address without a hash): open a new model at the default
+    settings (tools.chromium.FRESH) instead of the default pre-trained model.
 
     Fails with the state, the visible error panel's text and the errors seen as
     soon as the page reports "error" or logs an error, or after `timeout` ms.
     """
     log = _LOGS.get(id(page))
+    if fresh and "#" not in site_url:
+        site_url += FRESH
     page.goto(site_url, wait_until="commit")
     deadline = time.monotonic() + timeout / 1000
     state = None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
+import time
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -42,9 +43,40 @@ def open_panel(page):
     wait_until(page, "() => document.querySelectorAll('#inside-d-units button.unit').length === 8")
 
 
-def view(page) -> bytes:
+# What the main view shows: the pixels of its canvases (background, the panel's layer,
+# the marks) and which of them are visible, as one string. Read from the canvases, not
+# from a screenshot, so the sticky top bar's overlap at one scroll or another is no change.
+VIEW = """() => {
+    const out = [];
+    for (const c of document.querySelectorAll('#view-wrap canvas')) {
+        const shown = getComputedStyle(c).visibility === 'visible';
+        out.push(c.id + (shown ? ':shown:' : ':hidden:'));
+        if (!shown) continue;
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let h = 0;
+        for (let i = 0; i < d.length; i++) h = (Math.imul(h, 31) + d[i]) | 0;
+        out.push(String(h));
+    }
+    return out.join(' ');
+}"""
+
+
+def view(page) -> str:
     redraw(page)
-    return page.locator("#view-wrap").screenshot()
+    return page.evaluate(VIEW)
+
+
+def settled_view(page, timeout: float = 10.0) -> str:
+    """The view once two shots in a row agree (a cross-fade of the background may be
+    running after training)."""
+    deadline = time.monotonic() + timeout
+    last = view(page)
+    while time.monotonic() < deadline:
+        shot = view(page)
+        if shot == last:
+            return shot
+        last = shot
+    raise AssertionError("the view kept changing")
 
 
 def test_the_panel_opens_draws_and_a_unit_shows_large_in_the_view(page, site_url, open_ready):
@@ -110,7 +142,7 @@ def test_the_scrubber_shows_the_past_and_live_restores_the_present(page, site_ur
     slider = page.get_by_role("slider", name="Moment of training")
     wait_until(page, "() => +document.getElementById('inside-time').max > 10")
     expect(slider).to_have_attribute("aria-valuetext", "Live, epoch 300")
-    live = view(page)
+    live = settled_view(page)
     slider.focus()
     page.keyboard.press("Home")
     expect(slider).to_have_attribute("aria-valuetext", re.compile(r"^Epoch 0 of 300\b"))
@@ -123,7 +155,7 @@ def test_the_scrubber_shows_the_past_and_live_restores_the_present(page, site_ur
     page.get_by_role("button", name="Live").click()
     expect(slider).to_have_attribute("aria-valuetext", "Live, epoch 300")
     expect(page.locator("#inside-caption")).to_be_hidden()
-    assert view(page) == live, "Live did not restore the present"
+    assert settled_view(page) == live, "Live did not restore the present"
     # Replay walks the scrubber through the whole run, then stops.
     page.get_by_role("button", name="Replay", exact=True).click()
     expect(page.get_by_role("button", name="Stop replay")).to_be_visible()
@@ -132,7 +164,7 @@ def test_the_scrubber_shows_the_past_and_live_restores_the_present(page, site_ur
     wait_until(page, "() => document.getElementById('inside-replay').textContent === 'Replay'", timeout=30000)
     expect(slider).to_have_attribute("aria-valuetext", re.compile(r"^Epoch 296 of 300\b"))
     page.get_by_role("button", name="Live").click()
-    assert view(page) == live
+    assert settled_view(page) == live
 
 
 def test_axe_finds_nothing_with_the_panel_open(page, site_url, open_ready):

@@ -1,0 +1,39 @@
+// The first picture, before Python is up: build.py recorded the painter calls that
+// Python makes for the default pre-trained model (ganlab/ui/firstframe.py) and put
+// them in the page as JSON; replaying them here shows a trained GAN as soon as the
+// HTML arrives. Python later loads the same model and paints the same frame.
+// The controls stay disabled until Python is ready (the loading line says so).
+import "./paint.js";
+
+// Python's arrays travel as base64 of little-endian float64 bytes.
+function f64(text) {
+  const raw = atob(text), bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  return new Float64Array(bytes.buffer);
+}
+
+// Python's call name -> the painter's array version of it.
+const ARRAY = { frame: "frameArray", chartPush: "chartRows", drawTile: "tileArray" };
+
+function paintFirstFrame() {
+  const node = document.getElementById("ganlab-start");
+  if (!node || document.body.dataset.state !== "loading") return;
+  const first = JSON.parse(node.textContent).first, view = window.ganlabView;
+  for (const [name, args] of first.calls) {
+    const plain = args.map(a => (a && typeof a === "object" && "f64" in a) ? f64(a.f64) : a);
+    view[ARRAY[name] || name](...plain);
+  }
+  for (const [id, text] of Object.entries(first.text)) {
+    const target = document.getElementById(id);
+    if (target) target.textContent = text;
+  }
+  document.body.dataset.firstFrame = String(first.epoch);
+  window.ganlabFirstFrameAt = performance.now();     // for the start-up benchmark
+}
+
+try {
+  paintFirstFrame();
+} catch (err) {
+  // Only the early picture is lost: Python paints the same when it is ready.
+  console.warn("ganlab: first frame not painted:", err);
+}
