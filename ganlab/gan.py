@@ -158,6 +158,8 @@ class Trainer:
     """A GAN on 2D points: settings, both networks, their optimisers and the history."""
 
     record_metrics = True       # False: no KL/JS or precision/recall in the history
+    keep_timeline = False       # True: every new model keeps a Timeline (timeline.py)
+    timeline = None             # the Timeline of this run, if one is kept
 
     def __init__(self, settings: dict | None = None, points=None):
         self.settings = make_settings(settings or {})
@@ -197,6 +199,9 @@ class Trainer:
         self.diverged: str | None = None
         self.history = History()
         self._record(0)
+        self.timeline = None
+        if self.keep_timeline:
+            self.start_timeline()
         self.generation += 1          # counts resets, so epoch_steps() can notice one
 
     def _sample_noise_rows(self, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -473,6 +478,14 @@ class Trainer:
         self.epoch_pos = 0
         self.history.add("losses", e, self.last_d_loss, self.last_g_loss)
         self._record(e)
+        if self.timeline is not None:
+            self.timeline.record(self)
+
+    def start_timeline(self):
+        """Keep a timeline of snapshots from now on (timeline.py), starting with one of now."""
+        from .timeline import Timeline
+        self.timeline = Timeline(self)
+        return self.timeline
 
     def _record(self, e: int) -> None:
         """KL/JS and precision/recall into the history, when their strides say so."""

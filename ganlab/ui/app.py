@@ -22,6 +22,7 @@ from ..modelfile import ModelFileError
 from ..state import (BY_NAME, RECIPES, SettingsError, from_query, make_settings, recipe,
                      summarise, to_query)
 from . import overview, paint
+from .inside import Inside
 from .controls import Controls
 from .dom import el, on, proxy, say
 from .graph import Graph
@@ -50,6 +51,7 @@ class App:
         self.loop = Loop(self)
         self.controls = Controls(self)
         self.graph = Graph(self)
+        self.inside = Inside(self)
         self._wire()
         self._draw_tiles()
         self._read_layers()
@@ -493,6 +495,7 @@ class App:
         self.graph.show_losses(t.last_d_loss, t.last_g_loss)
         self.charts.update(t.history)
         self._metrics_text()
+        self.inside.render()
 
     def _metrics_text(self) -> None:
         """The latest KL/JS (and precision/recall) in words, when a new value is recorded."""
