@@ -505,6 +505,26 @@ class Trainer:
         """G(z) without touching anything the training uses."""
         return self.G.forward(z)
 
+    def sample_fakes(self, n: int, seed: int = 0) -> np.ndarray:
+        """n fakes G(z) from noise drawn with a generator of its own, seeded `seed` (the
+        training's random stream is untouched): the same points as `python -m ganlab
+        sample -n n --seed seed`. G's last layer is linear, so a few can land just
+        outside the square: they are put on its edge, as the views show them, so the
+        points always read back as a point set. DataError if G gives non-finite points."""
+        s = self.settings
+        with np.errstate(all="ignore"):     # a blown-up generator is reported below
+            pts = self.generate(noise.sample(np.random.default_rng(seed), s["noise"], n,
+                                             s["noise_dim"]))
+        if not np.isfinite(pts).all():
+            raise data.DataError("the generator gives points that are not finite numbers "
+                                 "(the model diverged): nothing to sample")
+        return np.clip(pts, 0.0, 1.0)
+
+    def sample_reals(self, n: int, seed: int = 0) -> np.ndarray:
+        """n samples of the training data from a generator of their own, seeded `seed`."""
+        s = self.settings
+        return data.sample(s["preset"], np.random.default_rng(seed), n, self.points, s["jitter"])
+
     def kl_js(self) -> tuple[float, float]:
         """KL(real || fake) and JS(real, fake) on the 30x30 grid, from fixed noise."""
         fake_hist = metrics.histogram(self.generate(self.metric_noise))
