@@ -44,6 +44,9 @@ FORMATS = ("png", "svg", "pdf")
 DEFAULT_DPI = 150
 MIN_DPI, MAX_DPI = 50, 600
 SIZE = (10.0, 6.4)          # inches: 1500 x 960 pixels at 150 dpi
+VIEW = (0.055, 0.175, None, 0.685)        # left, bottom, (square), height: figure fractions
+CHARTS = (0.71, 0.235, 0.175)               # the charts' left, width, height
+CHART_ROWS = (0.685, 0.39, 0.095)          # their bottoms, top to bottom
 INSTALL_HINT = "pip install 'matplotlib==3.8.4' (or: pip install -e '.[figures]')"
 
 
@@ -160,14 +163,17 @@ def make(trainer, layers=DEFAULT_LAYERS, res: int = fields.HEAT_RES):
     layers = check_layers(layers)
     _, Figure = _matplotlib()
     fr = fields.frame(trainer, res=res, with_manifold="manifold" in layers)
-    fig = Figure(figsize=SIZE, layout="constrained")
-    fig.suptitle(title(trainer), fontsize=10.5)
-    grid = fig.add_gridspec(3, 2, width_ratios=(1.32, 1.0))
-    view = fig.add_subplot(grid[:, 0])
-    _main_view(fig, view, fr, layers, trainer.settings["loss"])
-    _loss_chart(fig.add_subplot(grid[0, 1]), trainer.history.losses)
-    _divergence_chart(fig.add_subplot(grid[1, 1]), trainer.history.metrics)
-    _quality_chart(fig.add_subplot(grid[2, 1]), trainer.history.quality)
+    # A fixed layout for the fixed size (a layout engine would double the drawing time).
+    fig = Figure(figsize=SIZE)
+    fig.suptitle(title(trainer), fontsize=10.5, y=0.985, va="top")
+    side = VIEW[3] * SIZE[1] / SIZE[0]         # the view is square
+    view = fig.add_axes((VIEW[0], VIEW[1], side, VIEW[3]))
+    bar = (VIEW[0] + side + 0.015, VIEW[1] + 0.09 * VIEW[3], 0.016, 0.82 * VIEW[3])
+    _main_view(fig, view, fr, layers, trainer.settings["loss"], bar)
+    rows = [fig.add_axes((CHARTS[0], bottom, CHARTS[1], CHARTS[2])) for bottom in CHART_ROWS]
+    _loss_chart(rows[0], trainer.history.losses)
+    _divergence_chart(rows[1], trainer.history.metrics)
+    _quality_chart(rows[2], trainer.history.quality)
     return fig
 
 
@@ -189,7 +195,7 @@ def render(trainer, layers=DEFAULT_LAYERS, fmt: str = "png", dpi: int = DEFAULT_
     return buf.getvalue()
 
 
-def _main_view(fig, ax, fr: fields.Frame, layers, loss: str) -> None:
+def _main_view(fig, ax, fr: fields.Frame, layers, loss: str, bar_box) -> None:
     from matplotlib.collections import LineCollection, PolyCollection
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -205,11 +211,11 @@ def _main_view(fig, ax, fr: fields.Frame, layers, loss: str) -> None:
         # Row 0 of the grid is the top (y near 1): origin="upper" puts it there.
         img = ax.imshow(np.nan_to_num(fr.heat, nan=0.0), extent=(0, 1, 0, 1), origin="upper",
                         cmap=_cmap(), vmin=0.0, vmax=1.0, interpolation="bilinear", zorder=0)
-        bar = fig.colorbar(img, ax=ax, shrink=0.82, aspect=28, pad=0.02, ticks=[0, 0.5, 1])
+        bar = fig.colorbar(img, cax=fig.add_axes(bar_box), ticks=[0, 0.5, 1])
         bar.ax.set_yticklabels(["looks fake", "unsure", "looks real"])
         score = "D(x), the critic's score scaled to the view" if loss == "wasserstein" \
             else "D(x): the discriminator's verdict"
-        bar.set_label(score)
+        bar.set_label(score, fontsize=9)
     pred = "pred" in layers
     if "manifold" in layers and fr.manifold is not None and len(fr.manifold):
         _manifold(ax, fr, LineCollection, PolyCollection)
@@ -234,7 +240,7 @@ def _main_view(fig, ax, fr: fields.Frame, layers, loss: str) -> None:
         handles.append(Line2D([], [], ls="", marker="o", ms=5, mfc=PRGN[6], mec="#444",
                               label="filled with D(x)"))
     if handles:
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3,
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.085), ncol=3,
                   fontsize=8, frameon=False)
 
 

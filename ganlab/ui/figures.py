@@ -10,28 +10,36 @@ loading meanwhile; later exports find it installed and start at once.
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import time
 
 import numpy as np
 from pyscript import window
 
 from .. import figure
-from .dom import el, on
+from .dom import el, on, proxy
 
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 NEAR = "figure-export"
 
 
 async def install_matplotlib(progress) -> float:
-    """Install matplotlib through micropip from the site's own wheels; returns seconds."""
+    """Install matplotlib through micropip from the site's own wheels and load its fonts;
+    returns the seconds it took. `progress(text)` is awaited before each stage."""
     start = time.perf_counter()
     import pyodide_js       # Pyodide's own module: loadPackage resolves from the lock file
-    progress("Loading micropip (first figure only)…")
+    await progress("Loading micropip (first figure only)…")
     await pyodide_js.loadPackage("micropip")
     import micropip
-    progress("Installing matplotlib and its 10 packages from this site (first figure only; "
-             "about 12 MB, a few seconds)…")
+    await progress("Installing matplotlib and its 10 packages from this site (first figure "
+                   "only: about 12 MB)…")
     await micropip.install("matplotlib")
+    await progress("Preparing matplotlib's fonts (first figure only)…")
+    # The first import builds matplotlib's font list (a few seconds in the browser) and
+    # logs a warning saying so, which would reach the console as an error: quieted.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    import matplotlib.font_manager  # noqa: F401
     return time.perf_counter() - start
 
 
@@ -44,6 +52,7 @@ class Figures:
         self.busy = False
         self.timings: dict = {}     # what the last exports took, for the benchmark
         on(el("export-figure"), "click", lambda e: asyncio.ensure_future(self.export()))
+        window.ganlab.figureTimings = proxy(lambda: json.dumps(self.timings))
 
     def layers(self) -> tuple[str, ...]:
         """The main view's layers switched on in the page."""
@@ -72,7 +81,7 @@ class Figures:
                     return ""
                 self.installed = True
                 self.timings["install_s"] = round(seconds, 3)
-            self._progress("Drawing the figure…")
+            await self._progress("Drawing the figure…")
             start = time.perf_counter()
             t = self.app.trainer
             try:
@@ -91,5 +100,7 @@ class Figures:
             self.busy = False
             button.disabled = False
 
-    def _progress(self, text: str) -> None:
+    async def _progress(self, text: str) -> None:
+        """Say what is happening, and let the page show it before the work goes on."""
         self.app.say(text, near=NEAR, seconds=120)
+        await asyncio.sleep(0.03)
