@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 
 BUTTONS = ("Play", "Step discriminator", "Step generator", "Step both", "Reset",
            "Draw", "Apply drawing", "Clear drawing", "Use recommended settings",
-           "Save model")
+           "Save model", "Use these points", "Export CSV", "Export figure")
 
 
 def test_ready_with_every_control_enabled_and_named(page, site_url, open_ready):
