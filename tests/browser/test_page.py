@@ -50,6 +50,7 @@ def test_ready_with_every_control_enabled_and_named(page, site_url, open_ready):
         else:
             expect(page.locator(f"#set-{s.name}")).to_be_enabled()
 
+    page.click("#paste-points summary")      # its button shows once the paste box is open
     for name in BUTTONS:
         expect(page.get_by_role("button", name=name, exact=True)).to_have_count(1)
     buttons = page.locator("button:not(.node):not(.loop):not(.tile):not(#message-action):not(#part-close)")
@@ -64,7 +65,8 @@ def test_ready_with_every_control_enabled_and_named(page, site_url, open_ready):
             .map(e => e.id)""")
     assert unlabelled == []
     fields = page.locator("input, select")
-    assert fields.count() == len(SETTINGS) + 6 + 1 + 1  # settings, layer toggles, speed, model file
+    # settings, layer toggles, speed, model file, CSV import, export (what, how many), figure format
+    assert fields.count() == len(SETTINGS) + 6 + 1 + 1 + 1 + 2 + 1
     for i in range(fields.count()):
         expect(fields.nth(i)).to_have_accessible_name(re.compile(r"\S"))
     # A few by the name a screen reader announces.
