@@ -84,8 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
     f = sub.add_parser("figure", help="draw a saved model as a figure: PNG, SVG or PDF "
                                       "(needs matplotlib: pip install -e '.[figures]')")
     f.add_argument("--model", required=True, metavar="MODEL.json")
-    f.add_argument("--out", required=True, metavar="FILE.{png,svg,pdf}",
+    f.add_argument("--out", metavar="FILE.{png,svg,pdf}",
                    help="the figure file; its extension names the format")
+    f.add_argument("--animate", metavar="OUT.gif",
+                   help="write the training replay (the snapshots in the model's history) as "
+                        "an animated GIF")
     f.add_argument("--layers", default=",".join(figure.DEFAULT_LAYERS),
                    help=f"the main view's layers, comma-separated, from {','.join(figure.LAYERS)} "
                         f"(default {','.join(figure.DEFAULT_LAYERS)})")
@@ -183,16 +186,27 @@ def cmd_sample(args) -> int:
 
 
 def cmd_figure(args) -> int:
-    figure.format_of(args.out)
+    if not args.out and not args.animate:
+        raise UsageError("figure needs --out FILE.png|svg|pdf or --animate OUT.gif (or both)")
+    if args.out:
+        figure.format_of(args.out)
+    if args.animate and not args.animate.lower().endswith(".gif"):
+        raise UsageError(f"{args.animate}: the --animate file name must end in .gif")
     layers = figure.parse_layers(args.layers)
-    _check_writable(args.out)
+    for path in (args.out, args.animate):
+        if path:
+            _check_writable(path)
     figure.require_matplotlib()          # before the model is read: say what is missing first
     trainer = modelfile.load(args.model)
     try:
-        figure.save(trainer, args.out, layers, args.dpi)
+        if args.out:
+            figure.save(trainer, args.out, layers, args.dpi)
+            print(f"wrote {args.out}")
+        if args.animate:
+            files.write_bytes(args.animate, figure.animate(trainer))
+            print(f"wrote {args.animate} ({len(trainer.history.snapshots)} frames)")
     except files.FileProblem as err:
         raise UsageError(str(err)) from None
-    print(f"wrote {args.out}")
     return 0
 
 

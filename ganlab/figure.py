@@ -373,3 +373,52 @@ def save(trainer, path: str, layers=DEFAULT_LAYERS, dpi: int = DEFAULT_DPI) -> N
     fmt = format_of(path)
     data = render(trainer, layers, fmt, dpi)
     files.write_bytes(path, data)
+
+
+# ----- a training replay ------------------------------------------------------------------------
+ANIMATE_FPS = 6
+
+
+def animate(trainer, fps: int = ANIMATE_FPS, dpi: int = 80) -> bytes:
+    """The training replay as the bytes of an animated GIF (matplotlib.animation, written
+    by Pillow): one frame per snapshot in the history (fakes from fixed noise over a
+    low-resolution D(x)), the real samples for reference, the epoch in the title.
+    FigureError if the history has no snapshots."""
+    snaps = trainer.history.snapshots
+    if not snaps:
+        raise FigureError("this model has no training snapshots to replay (train it, then "
+                          "save it with this version)")
+    _, Figure = _matplotlib()
+    from matplotlib.animation import FuncAnimation, PillowWriter
+
+    fig = Figure(figsize=(5.2, 5.6), facecolor="white")
+    ax = fig.add_axes((0.1, 0.08, 0.82, 0.82 * 5.2 / 5.6))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_aspect("equal")
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    res = int(round(math.sqrt(len(snaps[0][2]))))
+    img = ax.imshow(np.reshape(snaps[0][2], (res, res)), extent=(0, 1, 0, 1), origin="upper",
+                    cmap=_cmap(), vmin=0, vmax=1, interpolation="bilinear")
+    real = trainer.show_real
+    ax.scatter(real[:, 0], real[:, 1], s=6, c=REAL, linewidths=0)
+    fakes = ax.scatter([], [], s=10, c=FAKE, linewidths=0)
+    head = fig.suptitle("", fontsize=10)
+    name = title(trainer).split(" · epoch")[0]
+
+    def draw(i):
+        epoch, fake, heat = snaps[i]
+        img.set_data(np.reshape(heat, (res, res)))
+        fakes.set_offsets(np.reshape(fake, (-1, 2)))
+        head.set_text(f"{name} · epoch {epoch:,}\nreal (green), fake (purple), D(x) behind")
+        return img, fakes, head
+
+    anim = FuncAnimation(fig, draw, frames=len(snaps), blit=False)
+    import os
+    import tempfile
+    with tempfile.TemporaryDirectory() as folder:     # PillowWriter writes to a path
+        path = os.path.join(folder, "replay.gif")
+        anim.save(path, writer=PillowWriter(fps=fps), dpi=dpi)
+        with open(path, "rb") as f:
+            return f.read()

@@ -197,6 +197,16 @@ def test_figure_png_size_follows_dpi(files):
     assert Image.open(out).size == (1500, 960)
 
 
+@matplotlib_installed
+def test_figure_animate_writes_a_replay_gif(files):
+    from PIL import Image
+    out = files["dir"] / "replay.gif"
+    p = run("figure", "--model", files["model"], "--animate", out)
+    assert p.returncode == 0, p.stderr
+    gif = Image.open(out)
+    assert gif.format == "GIF" and gif.n_frames == 2     # epochs 0 and 20 of a 30-epoch model
+
+
 def test_figure_without_matplotlib_says_how_to_install_it(files, tmp_path):
     code = ("import sys; sys.modules['matplotlib'] = None; from ganlab.cli import main; "
             "sys.exit(main(sys.argv[1:]))")
@@ -284,6 +294,10 @@ BAD_ARGS = {
                               ["cannot write", "does not exist"]),
     "figure from a csv": (["figure", "--model", "{points}", "--out", "{dir}/f.png"],
                           ["points.csv"]),
+    "animate not a gif": (["figure", "--model", "{model}", "--animate", "{dir}/f.mp4"],
+                          ["f.mp4", ".gif"]),
+    "animate unwritable": (["figure", "--model", "{model}", "--animate", "{dir}/no/dir/f.gif"],
+                           ["cannot write"]),
 }
 
 

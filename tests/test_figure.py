@@ -224,3 +224,22 @@ def test_without_matplotlib_the_error_says_how_to_install_it():
             figure.render(t)
     finally:
         sys.modules.update(saved)
+
+
+# ----- the training replay ------------------------------------------------------------------
+def test_the_replay_is_a_gif_with_one_frame_per_snapshot(trained):
+    snaps = trained.history.snapshots
+    assert [s[0] for s in snaps] == list(range(0, 121, 20))
+    gif = Image.open(io.BytesIO(figure.animate(trained)))
+    assert gif.format == "GIF" and gif.n_frames == len(snaps)
+    # the last frame's fakes are where the snapshot put them: purple pixels present
+    gif.seek(gif.n_frames - 1)
+    px = np.asarray(gif.convert("RGB")).reshape(-1, 3).astype(int)
+    assert np.any(np.all(np.abs(px - hexrgb(figure.FAKE)) <= 12, axis=1))
+
+
+def test_a_replay_needs_snapshots():
+    t = Trainer({"seed": 1})
+    t.history.snapshots = []
+    with pytest.raises(figure.FigureError, match="no training snapshots"):
+        figure.animate(t)
