@@ -1,5 +1,5 @@
 """The page's "Figure" export: the current state drawn by ganlab.figure (matplotlib) and
-downloaded as PNG, SVG or PDF.
+downloaded as PNG, SVG or PDF, or the training replay as an animated GIF.
 
 matplotlib is not loaded at start-up (it would add seconds to every visit). The first
 export installs it with micropip, which finds matplotlib and its ten dependencies in
@@ -20,7 +20,7 @@ from pyscript import window
 from .. import figure
 from .dom import el, on, proxy
 
-MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "gif": "image/gif"}
 NEAR = "figure-export"
 
 
@@ -64,8 +64,8 @@ class Figures:
             self.app.say("A figure is already being made: one moment.", near=NEAR)
             return ""
         fmt = fmt or str(el("figure-format").value)
-        if fmt not in figure.FORMATS:
-            self.app.say(f"Pick a format: {', '.join(figure.FORMATS)}.", near=NEAR)
+        if fmt not in MIME:
+            self.app.say(f"Pick a format: {', '.join(MIME)}.", near=NEAR)
             return ""
         self.busy = True
         button = el("export-figure")
@@ -81,19 +81,22 @@ class Figures:
                     return ""
                 self.installed = True
                 self.timings["install_s"] = round(seconds, 3)
-            await self._progress("Drawing the figure…")
-            start = time.perf_counter()
             t = self.app.trainer
+            replay = fmt == "gif"
+            await self._progress(f"Drawing the replay: {len(t.history.snapshots)} frames…"
+                                 if replay else "Drawing the figure…")
+            start = time.perf_counter()
             try:
-                data = figure.render(t, self.layers(), fmt)
+                data = figure.animate(t) if replay else figure.render(t, self.layers(), fmt)
             except (figure.FigureError, ValueError, FloatingPointError) as err:
                 self.app.say(f"Figure not made: {err}.", near=NEAR, seconds=10)
                 return ""
-            self.timings["render_s"] = round(time.perf_counter() - start, 3)
+            self.timings["gif_s" if replay else "render_s"] = round(time.perf_counter() - start, 3)
             self.timings["renders"] = self.timings.get("renders", 0) + 1
-            name = f"ganlab-{t.settings['preset']}-epoch{t.epoch_count}.{fmt}"
+            name = f"ganlab-{t.settings['preset']}-epoch{t.epoch_count}{'-replay' if replay else ''}.{fmt}"
             window.ganlabPoints.downloadBytes(name, np.frombuffer(data, dtype=np.uint8), MIME[fmt])
-            extra = "" if fmt != "png" else f", {figure.DEFAULT_DPI} dpi"
+            extra = {"png": f", {figure.DEFAULT_DPI} dpi",
+                     "gif": f", {len(t.history.snapshots)} frames"}.get(fmt, "")
             self.app.say(f"Saved {name} ({len(data) / 1024:,.0f} KB{extra}).", near=NEAR)
             return name
         finally:

@@ -237,15 +237,20 @@ def test_figure_export_installs_matplotlib_from_the_site_on_first_use(page, site
     assert name.endswith(".svg") and b"<svg" in svg[:400] and b"looks real" in svg
     page.select_option("#figure-format", "png")
     download(page, "#export-figure")
-    timings = json.loads(page.evaluate("() => window.ganlab.figureTimings()"))
+    later = json.loads(page.evaluate("() => window.ganlab.figureTimings()"))
     page.select_option("#figure-format", "pdf")
     name, pdf = download(page, "#export-figure")
     assert name.endswith(".pdf") and pdf.startswith(b"%PDF-")
-    assert timings["renders"] == 3 and timings["install_s"] == first["install_s"]   # installed once
+    page.select_option("#figure-format", "gif")
+    name, gif = download(page, "#export-figure")
+    assert name.endswith("-replay.gif") and gif[:6] == b"GIF89a"
+    assert Image.open(io.BytesIO(gif)).n_frames == 8          # epochs 0, 20, ..., 140
+    timings = json.loads(page.evaluate("() => window.ganlab.figureTimings()"))
+    assert timings["renders"] == 5 and timings["install_s"] == first["install_s"]   # installed once
     assert all(u.startswith(site_url) for u in requests)
     print(f"\nfigure export in the page: micropip install of matplotlib (cold) "
           f"{first['install_s']:.2f} s, first PNG render {first['render_s']:.2f} s, "
-          f"a later PNG render {timings['render_s']:.2f} s")
+          f"a later PNG render {later['render_s']:.2f} s, the replay GIF {timings['gif_s']:.2f} s")
 
 
 def test_the_figure_has_the_layers_switched_on(page, site_url, open_ready):
