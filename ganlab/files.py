@@ -65,7 +65,13 @@ def check_writable(path: str) -> None:
 
 
 def write_text(path: str, text: str) -> None:
-    """Write `text` to `path`, replacing the old file only once the new one is complete.
+    """Write `text` (UTF-8) to `path`, replacing the old file only once the new one is
+    complete (see `write_bytes`)."""
+    write_bytes(path, text.encode("utf-8"))
+
+
+def write_bytes(path: str, data: bytes) -> None:
+    """Write `data` to `path`, replacing the old file only once the new one is complete.
 
     A path that is not a regular file (a terminal, /dev/stdout, a pipe) is written
     directly: there is nothing to keep and nothing to rename over.
@@ -77,14 +83,14 @@ def write_text(path: str, text: str) -> None:
         regular = True
     try:
         if not regular:
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(text)
+            with open(path, "wb") as f:
+                f.write(data)
             return
         fd, tmp = tempfile.mkstemp(prefix=".ganlab-", suffix=".tmp",
                                    dir=os.path.dirname(os.path.abspath(path)))
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
             if os.path.exists(path):     # keep the old file's permissions
                 os.chmod(tmp, stat.S_IMODE(os.stat(path).st_mode))
             else:

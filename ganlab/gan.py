@@ -44,7 +44,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import data, losses, metrics, noise, optim
+from . import data, fields, losses, metrics, noise, optim
 from .nn import MLP, Batch
 from .state import BY_NAME, SettingsError, make_settings
 
@@ -56,6 +56,10 @@ N_METRIC_FAKE = 2500    # fakes behind the KL/JS histogram
 N_METRIC_REAL = 5000    # reals behind the KL/JS histogram
 METRICS_EVERY = 10      # epochs between KL/JS records
 QUALITY_EVERY = 50      # epochs between precision/recall records
+SNAP_EVERY = 20         # epochs between replay snapshots (History.snapshots)
+SNAP_CAP = 64           # snapshots kept at most: thinned like the other series
+SNAP_FAKES = 100        # fakes in a snapshot, from the first of the fixed shown noise
+SNAP_RES = 12           # a snapshot's heatmap is SNAP_RES x SNAP_RES
 G_OUT_SCALE = 0.15      # initial spread of the fakes, about 0.15 per axis
 EXPLODED = 1e12         # squared parameter norm treated as blown up
 # The most multiply-adds one piece of a step does (Trainer.epoch_steps(pieces=True)):
@@ -118,12 +122,17 @@ class History:
     """Loss and metric series with bounded memory (see the module docstring)."""
 
     CAP = 4096
+    CAPS = {"snapshots": SNAP_CAP}      # a snapshot is larger: fewer of them
 
     def __init__(self):
         self.losses: list[list] = []    # [epoch, d_loss, g_loss]
         self.metrics: list[list] = []   # [epoch, kl, js]
         self.quality: list[list] = []   # [epoch, precision, recall]
-        self.stride = {"losses": 1, "metrics": METRICS_EVERY, "quality": QUALITY_EVERY}
+        # [epoch, fakes (2 * SNAP_FAKES floats, x y x y ...), heatmap (SNAP_RES^2, row 0 at
+        # the top)]: a training replay (`python -m ganlab figure --animate`)
+        self.snapshots: list[list] = []
+        self.stride = {"losses": 1, "metrics": METRICS_EVERY, "quality": QUALITY_EVERY,
+                       "snapshots": SNAP_EVERY}
 
     def due(self, series: str, epoch: int) -> bool:
         """Whether `series` records a row at `epoch` (its stride divides the epoch)."""
@@ -135,7 +144,7 @@ class History:
             return
         rows = getattr(self, series)
         rows.append([epoch, *values])
-        if len(rows) >= self.CAP:
+        if len(rows) >= self.CAPS.get(series, self.CAP):
             stride *= 2
             self.stride[series] = stride
             rows[:] = [r for r in rows if r[0] % stride == 0]
@@ -151,7 +160,7 @@ class History:
 
     def to_dict(self) -> dict:
         return {"losses": self.losses, "metrics": self.metrics, "quality": self.quality,
-                "stride": self.stride}
+                "snapshots": self.snapshots, "stride": self.stride}
 
 
 class Trainer:
@@ -496,6 +505,21 @@ class Trainer:
             h.add("metrics", e, *self.kl_js())
         if h.due("quality", e):
             h.add("quality", e, *self.precision_recall())
+        if h.due("snapshots", e):
+            snap = self.snapshot()
+            if snap is not None:
+                h.add("snapshots", e, *snap)
+
+    def snapshot(self) -> tuple[list, list] | None:
+        """The replay's picture of now: SNAP_FAKES fakes from the fixed shown noise and
+        D(x) on a SNAP_RES grid, rounded to 4 decimals (a model file keeps them); None
+        once the model gives non-finite numbers."""
+        with np.errstate(all="ignore"):
+            fake = self.generate(self.show_noise[:SNAP_FAKES])
+            heat = fields.heatmap(self, SNAP_RES)
+        if not (np.isfinite(fake).all() and np.isfinite(heat).all()):
+            return None
+        return np.round(fake, 4).ravel().tolist(), np.round(heat, 4).ravel().tolist()
 
     def train(self, epochs: int) -> int:
         """Run up to `epochs` epochs; stop early on divergence. Returns epochs run."""
@@ -526,6 +550,26 @@ class Trainer:
     def generate(self, z: np.ndarray) -> np.ndarray:
         """G(z) without touching anything the training uses."""
         return self.G.forward(z)
+
+    def sample_fakes(self, n: int, seed: int = 0) -> np.ndarray:
+        """n fakes G(z) from noise drawn with a generator of its own, seeded `seed` (the
+        training's random stream is untouched): the same points as `python -m ganlab
+        sample -n n --seed seed`. G's last layer is linear, so a few can land just
+        outside the square: they are put on its edge, as the views show them, so the
+        points always read back as a point set. DataError if G gives non-finite points."""
+        s = self.settings
+        with np.errstate(all="ignore"):     # a blown-up generator is reported below
+            pts = self.generate(noise.sample(np.random.default_rng(seed), s["noise"], n,
+                                             s["noise_dim"]))
+        if not np.isfinite(pts).all():
+            raise data.DataError("the generator gives points that are not finite numbers "
+                                 "(the model diverged): nothing to sample")
+        return np.clip(pts, 0.0, 1.0)
+
+    def sample_reals(self, n: int, seed: int = 0) -> np.ndarray:
+        """n samples of the training data from a generator of their own, seeded `seed`."""
+        s = self.settings
+        return data.sample(s["preset"], np.random.default_rng(seed), n, self.points, s["jitter"])
 
     def kl_js(self) -> tuple[float, float]:
         """KL(real || fake) and JS(real, fake) on the 30x30 grid, from fixed noise."""

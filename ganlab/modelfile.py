@@ -25,7 +25,8 @@ import numpy as np
 from . import files
 from .data import DataError
 from . import timeline
-from .gan import METRICS_EVERY, QUALITY_EVERY, History, Trainer
+from .gan import (METRICS_EVERY, QUALITY_EVERY, SNAP_EVERY, SNAP_FAKES, SNAP_RES, History,
+                  Trainer)
 from .state import BY_NAME, SettingsError
 
 FORMAT = "ganlab-model"
@@ -353,6 +354,9 @@ def _history(h, epochs: int) -> History:
                           _opt_float(row[2], f"history.{series}")])
         setattr(out, series, clean)
         out.stride[series] = s
+    if "snapshots" in h or "snapshots" in stride:
+        out.snapshots, out.stride["snapshots"] = _snapshots(h.get("snapshots"),
+                                                            stride.get("snapshots"), epochs)
     return out
 
 
@@ -392,3 +396,33 @@ def _timeline(saved, t: Trainer) -> timeline.Timeline:
     if not out.snapshots:
         out.take(t)
     return out
+
+def _snapshots(rows, stride, epochs: int) -> tuple[list, int]:
+    """The training replay's snapshots (a file saved before they existed has none):
+    stride SNAP_EVERY * 2^k, fewer than SNAP_CAP rows [epoch, fakes, heatmap] with the
+    sizes History makes, finite numbers, D(x) in [0, 1]."""
+    s = _count(stride, "history.stride.snapshots", MAX_STRIDE)
+    if not (s % SNAP_EVERY == 0 and _power_of_two(s // SNAP_EVERY)):
+        raise ModelFileError(f"'history.stride.snapshots' must be {SNAP_EVERY} times a power of 2")
+    cap = History.CAPS["snapshots"]
+    if not isinstance(rows, list) or len(rows) >= cap:
+        raise ModelFileError(f"'history.snapshots' must be a list of fewer than {cap} rows")
+    clean, last = [], -1
+    for row in rows:
+        if not isinstance(row, list) or len(row) != 3:
+            raise ModelFileError("'history.snapshots' rows must be [epoch, fakes, heatmap]")
+        e = _count(row[0], "history.snapshots epoch", epochs)
+        if e <= last or e % s:
+            raise ModelFileError(f"'history.snapshots' epochs must rise, each a multiple of "
+                                 f"its stride {s}")
+        last = e
+        fake = _finite(row[1], "history.snapshots fakes")
+        heat = _finite(row[2], "history.snapshots heatmap")
+        if len(fake) != 2 * SNAP_FAKES or len(heat) != SNAP_RES ** 2:
+            raise ModelFileError(f"'history.snapshots' rows hold {2 * SNAP_FAKES} fake "
+                                 f"coordinates and {SNAP_RES ** 2} heatmap values")
+        if heat.min() < 0 or heat.max() > 1:
+            raise ModelFileError("'history.snapshots' heatmap values must be between 0 and 1")
+        clean.append([e, fake.tolist(), heat.tolist()])
+    return clean, s
+

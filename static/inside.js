@@ -5,30 +5,23 @@
 // #inside-layer, under the view's marks and over its background, so the main
 // painter (paint.js) is untouched.
 
-// Colours: the view's purple (fake) to green (real) for D and D*; for a hidden unit's
-// activation, orange (negative) - white (0) - blue (positive), as TensorFlow Playground.
-const PRGN = ["#762a83", "#9970ab", "#c2a5cf", "#e7d4e8", "#f7f7f7",
-              "#d9f0d3", "#a6dba0", "#5aae61", "#1b7837"];
+import { ARROW, FAKE, HEAT_LUT, REAL, el } from "./canvas.js";
+
+// A hidden unit's activation: orange (negative) - white (0) - blue (positive), as
+// TensorFlow Playground. (D and D* use the view's purple-green, canvas.js's HEAT_LUT.)
 const UNIT = ["#f59322", "#fbd3a5", "#ffffff", "#a9cde6", "#0877bd"];
-const REAL = "#1b7837", FAKE = "#762a83", ARROW = "#d6336c";
-const ARROW_LOG = 0.025, ARROW_G0 = 0.5, ARROW_MAX = 0.15;   // as paint.js: log length
 
 function hex(c) { return [1, 3, 5].map(i => parseInt(c.slice(i, i + 2), 16)); }
-function lut(stops, lighten) {
+function lut(stops) {
   const s = stops.map(hex), out = new Uint8ClampedArray(256 * 4);
   for (let i = 0; i < 256; i++) {
     const t = i / 255 * (s.length - 1), k = Math.min(s.length - 2, Math.floor(t)), f = t - k;
-    for (let c = 0; c < 3; c++) {
-      const v = s[k][c] * (1 - f) + s[k + 1][c] * f;
-      out[i * 4 + c] = v + (255 - v) * lighten;
-    }
+    for (let c = 0; c < 3; c++) out[i * 4 + c] = s[k][c] * (1 - f) + s[k + 1][c] * f;
     out[i * 4 + 3] = 255;
   }
   return out;
 }
-const HEAT_LUT = lut(PRGN, 0.2), UNIT_LUT = lut(UNIT, 0);
-
-function el(id) { return document.getElementById(id); }
+const UNIT_LUT = lut(UNIT);
 
 const state = { d: null, g: null, ideal: null, field: null, past: null, hover: null,
                 layout: null, unitsKey: { d: "", g: "" },
@@ -82,13 +75,14 @@ function drawMap(s, small) {
   s.ctx.drawImage(small, 0, 0, s.W, s.H);
 }
 
+// `arr`: each line's end offset from its point, already on the arrows' log scale
+// (Python's encodings.arrow_offsets, as for the main view's arrows).
 function arrows(s, pts, arr, n, width) {
   const { ctx, W, H } = s, path = new Path2D();
   for (let i = 0; i < n; i++) {
-    const x = pts[2 * i], y = pts[2 * i + 1], gx = arr[2 * i], gy = arr[2 * i + 1], g = Math.hypot(gx, gy);
-    if (!(g > 1e-9)) continue;
-    const k = Math.min(ARROW_MAX, ARROW_LOG * Math.log1p(g / ARROW_G0)) / g;
-    const x1 = x + gx * k, y1 = y + gy * k;
+    const x = pts[2 * i], y = pts[2 * i + 1], dx = arr[2 * i], dy = arr[2 * i + 1];
+    if (!(Math.hypot(dx, dy) > 0)) continue;
+    const x1 = x + dx, y1 = y + dy;
     path.moveTo(x * W, (1 - y) * H); path.lineTo(x1 * W, (1 - y1) * H);
     path.moveTo(x1 * W + 1.6 * s.dpr, (1 - y1) * H); path.arc(x1 * W, (1 - y1) * H, 1.6 * s.dpr, 0, 2 * Math.PI);
   }

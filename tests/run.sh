@@ -22,7 +22,7 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 stamp=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ "$(cat .venv/.ganlab-installed 2>/dev/null)" != "$stamp" ]; then
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,figures]'
   echo "$stamp" > .venv/.ganlab-installed
 fi
 

@@ -1,4 +1,4 @@
-"""`python -m ganlab train | sample | gradcheck | bench`, run as a real subprocess.
+"""`python -m ganlab train | sample | figure | gradcheck | bench`, run as a real subprocess.
 
 Every expected mistake must end with exit status 2 and exactly one line on stderr,
 "ganlab: error: ...", never a traceback.
@@ -141,6 +141,84 @@ def test_sample_to_stdout_and_to_file(files):
     assert _rows(r.stdout).tolist() != rows[:10].tolist()  # another seed
 
 
+def test_sample_output_trains_back_unchanged(files, tmp_path):
+    """`sample` writes x,y in [0, 1] (G's few points outside the square are put on its
+    edge), so `train --points` reads its output; the points read back are the ones written."""
+    from ganlab import data
+    model = tmp_path / "wide.json"
+    t = Trainer({"seed": 4})
+    t.G.b[-1][:] = [1.1, -0.2]          # most fakes outside the square
+    modelfile.save(t, str(model))
+    out = tmp_path / "fakes.csv"
+    p = run("sample", "--model", model, "-n", 400, "--out", out)
+    assert p.returncode == 0, p.stderr
+    rows = data.read_csv(str(out))
+    assert rows.shape == (400, 2) and rows.min() >= 0 and rows.max() <= 1
+    assert (rows[:, 0] == 1.0).any() and (rows[:, 1] == 0.0).any()      # clamped, not dropped
+    assert data.parse_csv(data.to_csv(rows)).tolist() == rows.tolist()  # exact round trip
+    q = run("train", "--points", out, "--epochs", 5, "--json")
+    assert q.returncode == 0, q.stderr
+
+
+def test_sample_of_a_blown_up_model_exits_2(tmp_path):
+    """Huge weights (finite in the file) give infinite points: nothing to write."""
+    model = tmp_path / "huge.json"
+    modelfile.save(Trainer({"seed": 4}), str(model))
+    d = json.loads(model.read_text())
+    d["g_params"] = [1e308] * len(d["g_params"])
+    model.write_text(json.dumps(d))
+    assert_usage_error(run("sample", "--model", model, "-n", 10), "not finite")
+
+
+# ----- figure -------------------------------------------------------------------------------
+matplotlib_installed = pytest.mark.skipif(
+    subprocess.run([sys.executable, "-c", "import matplotlib"], capture_output=True).returncode != 0,
+    reason="matplotlib is not installed (pip install -e '.[figures]')")
+
+
+@matplotlib_installed
+@pytest.mark.parametrize("ext, magic", [("png", b"\x89PNG"), ("svg", b"<?xml"), ("pdf", b"%PDF")])
+def test_figure_writes_each_format(files, ext, magic):
+    out = files["dir"] / f"figure.{ext}"
+    p = run("figure", "--model", files["model"], "--out", out, "--layers",
+            "heat,real,fake,manifold,grad,pred", "--dpi", 100)
+    assert p.returncode == 0, p.stderr
+    assert out.read_bytes().startswith(magic)
+    assert "Traceback" not in p.stderr
+
+
+@matplotlib_installed
+def test_figure_png_size_follows_dpi(files):
+    from PIL import Image
+    out = files["dir"] / "small.png"
+    assert run("figure", "--model", files["model"], "--out", out, "--dpi", 50).returncode == 0
+    assert Image.open(out).size == (500, 320)
+    assert run("figure", "--model", files["model"], "--out", out).returncode == 0
+    assert Image.open(out).size == (1500, 960)
+
+
+@matplotlib_installed
+def test_figure_animate_writes_a_replay_gif(files):
+    from PIL import Image
+    out = files["dir"] / "replay.gif"
+    p = run("figure", "--model", files["model"], "--animate", out)
+    assert p.returncode == 0, p.stderr
+    gif = Image.open(out)
+    assert gif.format == "GIF" and gif.n_frames == 2     # epochs 0 and 20 of a 30-epoch model
+
+
+def test_figure_without_matplotlib_says_how_to_install_it(files, tmp_path):
+    code = ("import sys; sys.modules['matplotlib'] = None; from ganlab.cli import main; "
+            "sys.exit(main(sys.argv[1:]))")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    p = subprocess.run([sys.executable, "-c", code, "figure", "--model", str(files["model"]),
+                        "--out", str(tmp_path / "f.png")], cwd=ROOT, env=env, capture_output=True,
+                       text=True, timeout=60)
+    line = assert_usage_error(p, "matplotlib", "pip install")
+    assert "[figures]" in line
+    assert not (tmp_path / "f.png").exists()
+
+
 # ----- gradcheck and bench -----------------------------------------------------------------
 def test_gradcheck_exits_0():
     p = run("gradcheck")
@@ -196,6 +274,30 @@ BAD_ARGS = {
     "save unwritable": (["train", "--epochs", "1", "--save", "{dir}/no/such/dir/m.json"],
                         ["cannot write", "does not exist"]),
     "bench seconds text": (["bench", "--seconds", "soon"], ["--seconds"]),
+    "figure without out": (["figure", "--model", "{model}"], ["--out"]),
+    "figure without model": (["figure", "--out", "{dir}/f.png"], ["--model"]),
+    "figure bad format": (["figure", "--model", "{model}", "--out", "{dir}/f.gif"],
+                          ["f.gif", ".png, .svg or .pdf"]),
+    "figure no extension": (["figure", "--model", "{model}", "--out", "{dir}/figure"],
+                            [".png, .svg or .pdf"]),
+    "figure bad layer": (["figure", "--model", "{model}", "--out", "{dir}/f.png", "--layers",
+                          "heat,dots"], ["unknown layer 'dots'", "heat, real, fake"]),
+    "figure empty layers": (["figure", "--model", "{model}", "--out", "{dir}/f.png", "--layers",
+                             ","], ["--layers"]),
+    "figure dpi low": (["figure", "--model", "{model}", "--out", "{dir}/f.png", "--dpi", "10"],
+                       ["--dpi", "between 50 and 600"]),
+    "figure dpi text": (["figure", "--model", "{model}", "--out", "{dir}/f.png", "--dpi", "high"],
+                        ["--dpi"]),
+    "figure missing model": (["figure", "--model", "{dir}/nope.json", "--out", "{dir}/f.png"],
+                             ["nope.json", "cannot read"]),
+    "figure out unwritable": (["figure", "--model", "{model}", "--out", "{dir}/no/dir/f.png"],
+                              ["cannot write", "does not exist"]),
+    "figure from a csv": (["figure", "--model", "{points}", "--out", "{dir}/f.png"],
+                          ["points.csv"]),
+    "animate not a gif": (["figure", "--model", "{model}", "--animate", "{dir}/f.mp4"],
+                          ["f.mp4", ".gif"]),
+    "animate unwritable": (["figure", "--model", "{model}", "--animate", "{dir}/no/dir/f.gif"],
+                           ["cannot write"]),
 }
 
 

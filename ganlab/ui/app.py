@@ -24,9 +24,11 @@ from ..state import (BY_NAME, RECIPES, SettingsError, from_query, make_settings,
 from . import overview, paint
 from .inside import Inside
 from .controls import Controls
+from .figures import Figures
 from .dom import el, on, proxy, say
 from .graph import Graph
 from .loop import SLOW_MOTION, SLOW_STEP_S, Loop
+from .points_io import PointsIO
 
 LAYERS = ("heat", "real", "fake", "manifold", "grad", "pred")
 MIN_DRAWN = 10          # fewer points than this is no data set to learn
@@ -53,6 +55,8 @@ class App:
         self.graph = Graph(self)
         self.inside = Inside(self)
         self._wire()
+        self.points_io = PointsIO(self)     # CSV in and out
+        self.figures = Figures(self)        # the Figure export (matplotlib on first use)
         self._draw_tiles()
         self._read_layers()
         self._problems = problems

@@ -14,7 +14,7 @@ import numpy as np
 
 from pyscript import window
 
-from .. import fields, inside
+from .. import encodings, fields, inside
 from ..gan import Trainer
 from .dom import el, on, proxy
 
@@ -115,7 +115,7 @@ class Inside:
         if el("inside-field").checked:
             pts, arrows = inside.gradient_field(t)
             layout["field"] = {"off": at, "n": len(pts)}
-            parts += [pts.ravel(), arrows.ravel()]
+            parts += [pts.ravel(), encodings.arrow_offsets(arrows).ravel()]     # as drawn
             at += 2 * pts.size
         _text("inside-ideal-text", sentence)
         _text("inside-left-out", " ".join(notes))

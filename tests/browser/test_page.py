@@ -25,7 +25,8 @@ pytestmark = pytest.mark.browser
 
 BUTTONS = ("Play", "Step discriminator", "Step generator", "Step both", "Reset",
            "Draw", "Apply drawing", "Clear drawing", "Use recommended settings",
-           "Save model", "Look inside", "Replay", "Live")
+           "Save model", "Use these points", "Export CSV", "Export figure", "Look inside",
+           "Replay", "Live")
 
 
 def test_ready_with_every_control_enabled_and_named(page, site_url, open_ready):
@@ -50,8 +51,7 @@ def test_ready_with_every_control_enabled_and_named(page, site_url, open_ready):
         else:
             expect(page.locator(f"#set-{s.name}")).to_be_enabled()
 
-    # The "Look inside" panel open, so its controls are named to a screen reader too
-    # (its unit tiles are checked in test_page_inside.py).
+    page.click("#paste-points summary")      # its button shows once the paste box is open
     page.get_by_role("button", name="Look inside", exact=True).click()
     for name in BUTTONS:
         expect(page.get_by_role("button", name=name, exact=True)).to_have_count(1)
@@ -69,8 +69,8 @@ def test_ready_with_every_control_enabled_and_named(page, site_url, open_ready):
     assert unlabelled == []
     fields = page.locator("input, select")
     # settings, layer toggles, speed, model file, "Use pre-trained model", the "Look
-    # inside" layers and scrubber
-    assert fields.count() == len(SETTINGS) + 6 + 1 + 1 + 1 + 3
+    # inside" layers and scrubber, CSV import, export (what, how many), figure format
+    assert fields.count() == len(SETTINGS) + 6 + 1 + 1 + 1 + 3 + 1 + 2 + 1
     for i in range(fields.count()):
         expect(fields.nth(i)).to_have_accessible_name(re.compile(r"\S"))
     # A few by the name a screen reader announces.
