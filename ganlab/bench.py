@@ -94,9 +94,30 @@ def recording_cost(seconds: float) -> dict:
             "cost_percent": round(100 * (1 - with_ / without), 1)}
 
 
+def recording_parts(repeat: int = 7) -> dict:
+    """Each recorded series' share of an epoch at the defaults: the best of `repeat`
+    timings of one record, divided by its stride, over the best timing of an epoch
+    (steadier on a busy machine than the difference of two epochs/s figures)."""
+    import timeit
+    from .gan import METRICS_EVERY, QUALITY_EVERY, SNAP_EVERY
+    t = Trainer({})
+    t.record_metrics = False
+    t.train(300)
+
+    def best(fn, number):
+        return min(timeit.repeat(fn, number=number, repeat=repeat)) / number
+    epoch = best(t.epoch, 200)
+    parts = {"kl_js": (t.kl_js, METRICS_EVERY), "precision_recall": (t.precision_recall, QUALITY_EVERY),
+             "replay_snapshot": (t.snapshot, SNAP_EVERY)}
+    out = {name: round(100 * best(fn, 20) / every / epoch, 1) for name, (fn, every) in parts.items()}
+    out["total"] = round(sum(out.values()), 1)
+    return out
+
+
 def run(seconds: float = 2.0) -> dict:
     out = {name: time_epochs(cfg, seconds) for name, cfg in CONFIGS.items()}
     out["recording"] = recording_cost(2 * seconds)
+    out["recording_parts_percent"] = recording_parts()
     out["numpy_calls_per_epoch_defaults"] = round(count_calls(), 1)
     out["numpy"] = np.__version__
     out["blas_threads_env"] = os.environ.get("OPENBLAS_NUM_THREADS")
@@ -111,5 +132,9 @@ def format_table(result: dict) -> str:
     r = result["recording"]
     lines.append(f"defaults: {r['with_metrics']:,.0f} epochs/s recording metrics, "
                  f"{r['without_metrics']:,.0f} without (cost {r['cost_percent']} %)")
+    p = result["recording_parts_percent"]
+    lines.append(f"recording, share of an epoch at the defaults: KL/JS every 10 epochs {p['kl_js']} %, "
+                 f"precision/recall every 50 {p['precision_recall']} %, replay snapshot every 20 "
+                 f"{p['replay_snapshot']} %; {p['total']} % in all")
     lines.append(f"NumPy calls per epoch at the defaults: {result['numpy_calls_per_epoch_defaults']}")
     return "\n".join(lines)

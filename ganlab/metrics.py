@@ -28,12 +28,15 @@ EPS = 1e-6
 def histogram(points: np.ndarray, bins: int = BINS) -> np.ndarray:
     """Normalised (bins * bins,) histogram of (n, 2) points, edge-clamped."""
     # Clamp as floats before the cast: a blown-up generator's 1e20 (or inf) must
-    # land in the edge cell, not wrap around as an integer. NaN counts as 0.
-    scaled = np.nan_to_num(points * bins, nan=0.0)
-    np.clip(scaled, 0, bins - 1, out=scaled)
+    # land in the edge cell, not wrap around as an integer. fmax/fmin pass over NaN
+    # (fmax(NaN, 0) is 0), so NaN counts as 0, in two calls (the KL/JS record runs
+    # every 10 epochs: each call here is a share of an epoch).
+    scaled = np.multiply(points, bins)
+    np.fmax(scaled, 0, out=scaled)
+    np.fmin(scaled, bins - 1, out=scaled)
     idx = scaled.astype(np.intp)
     counts = np.bincount(idx[:, 0] * bins + idx[:, 1], minlength=bins * bins)
-    return counts / counts.sum()
+    return counts / len(points)
 
 
 def kl(p: np.ndarray, q: np.ndarray) -> float:
@@ -119,9 +122,11 @@ PR_POINTS = 150   # reals and fakes behind precision and recall (cost grows as i
 def knn_radii(points: np.ndarray, k: int = K) -> np.ndarray:
     """Each point's squared distance to its k-th nearest other point: the squared
     radius of its ball in the manifold estimate."""
-    d = _sq_dist(points, points)
-    # Column 0 of the sorted distances is the point itself (0): the k-th neighbour is column k.
-    return np.partition(d, k, axis=1)[:, k]
+    d = _sq_dist(points, points, scratch=True)
+    # Column 0 of the sorted distances is the point itself (0): the k-th neighbour is
+    # column k. Partitioned in place: the table is scratch space.
+    d.partition(k, axis=1)
+    return d[:, k].copy()
 
 
 def precision_recall(real: np.ndarray, fake: np.ndarray, k: int = K,
@@ -133,20 +138,41 @@ def precision_recall(real: np.ndarray, fake: np.ndarray, k: int = K,
     precision = the share of fakes inside the reals' manifold ("the fakes look real");
     recall    = the share of reals inside the fakes' manifold ("the fakes cover the data").
     `real_radii` (from knn_radii(real)) may be passed when the reals are fixed.
-    Cost: three (n x m) distance tables; a few hundred points each is a fraction of
-    a millisecond.
+    Cost: two or three (n x m) distance tables, in reused scratch space; a few hundred
+    points each is a fraction of a millisecond.
     """
     fake = np.nan_to_num(np.asarray(fake, dtype=float), nan=1e6, posinf=1e6, neginf=-1e6)
     rr = knn_radii(real, k) if real_radii is None else real_radii
     rf = knn_radii(fake, k)
-    d = _sq_dist(real, fake)                       # (reals, fakes)
+    d = _sq_dist(real, fake, scratch=True)                  # (reals, fakes)
     precision = float((d <= rr[:, None]).any(axis=0).mean())
     recall = float((d <= rf[None, :]).any(axis=1).mean())
     return precision, recall
 
 
-def _sq_dist(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Squared Euclidean distances between the rows of a and of b, (len(a), len(b))."""
-    dx = a[:, 0:1] - b[:, 0]
-    dy = a[:, 1:2] - b[:, 1]
-    return dx * dx + dy * dy
+# Scratch tables for the distances, kept between calls: a fresh table of a few hundred
+# squared is big enough that the system hands out new memory pages for each one, which
+# costs several times the arithmetic (measured: 0.4 ms against 0.05 ms at 150 x 150).
+_SCRATCH: dict[tuple[int, int], np.ndarray] = {}
+
+
+def _sq_dist(a: np.ndarray, b: np.ndarray, scratch: bool = False) -> np.ndarray:
+    """Squared Euclidean distances between the rows of a and of b, (len(a), len(b)).
+    `scratch`: written into a reused table (_SCRATCH), valid until the next call
+    with the same shape, so the caller must be done with it (or copy) by then."""
+    shape = (len(a), len(b))
+    if not scratch:
+        work = np.empty((2, *shape))
+    else:
+        work = _SCRATCH.get(shape)
+        if work is None:
+            work = _SCRATCH[shape] = np.empty((2, *shape))
+            if len(_SCRATCH) > 8:           # a few shapes in use at a time
+                _SCRATCH.pop(next(iter(_SCRATCH)))
+    dx, dy = work[0], work[1]
+    np.subtract(a[:, 0:1], b[:, 0], out=dx)
+    np.subtract(a[:, 1:2], b[:, 1], out=dy)
+    np.multiply(dx, dx, out=dx)
+    np.multiply(dy, dy, out=dy)
+    np.add(dx, dy, out=dx)
+    return dx
