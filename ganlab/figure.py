@@ -384,8 +384,8 @@ def animate(trainer, fps: int = ANIMATE_FPS, dpi: int = 80) -> bytes:
     by Pillow): one frame per snapshot in the history (fakes from fixed noise over a
     low-resolution D(x)), the real samples for reference, the epoch in the title.
     FigureError if the history has no snapshots."""
-    snaps = trainer.history.snapshots
-    if not snaps:
+    h = trainer.history
+    if not h.snapshots:
         raise FigureError("this model has no training snapshots to replay (train it, then "
                           "save it with this version)")
     _, Figure = _matplotlib()
@@ -398,8 +398,7 @@ def animate(trainer, fps: int = ANIMATE_FPS, dpi: int = 80) -> bytes:
     ax.set_aspect("equal")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
-    res = int(round(math.sqrt(len(snaps[0][2]))))
-    img = ax.imshow(np.reshape(snaps[0][2], (res, res)), extent=(0, 1, 0, 1), origin="upper",
+    img = ax.imshow(h.moment(0).heat, extent=(0, 1, 0, 1), origin="upper",
                     cmap=_cmap(), vmin=0, vmax=1, interpolation="bilinear")
     real = trainer.show_real
     ax.scatter(real[:, 0], real[:, 1], s=6, c=REAL, linewidths=0)
@@ -408,13 +407,13 @@ def animate(trainer, fps: int = ANIMATE_FPS, dpi: int = 80) -> bytes:
     name = title(trainer).split(" · epoch")[0]
 
     def draw(i):
-        epoch, fake, heat = snaps[i]
-        img.set_data(np.reshape(heat, (res, res)))
-        fakes.set_offsets(np.reshape(fake, (-1, 2)))
-        head.set_text(f"{name} · epoch {epoch:,}\nreal (green), fake (purple), D(x) behind")
+        moment = h.moment(i)
+        img.set_data(moment.heat)
+        fakes.set_offsets(moment.fake)
+        head.set_text(f"{name} · epoch {moment.epoch:,}\nreal (green), fake (purple), D(x) behind")
         return img, fakes, head
 
-    anim = FuncAnimation(fig, draw, frames=len(snaps), blit=False)
+    anim = FuncAnimation(fig, draw, frames=len(h.snapshots), blit=False)
     import os
     import tempfile
     with tempfile.TemporaryDirectory() as folder:     # PillowWriter writes to a path

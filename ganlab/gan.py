@@ -30,7 +30,13 @@ epochs; precision and recall every QUALITY_EVERY (50) epochs (they cost about
 three times as much); each also at epoch 0. When a series reaches History.CAP
 points, every other point is dropped and the recording stride doubles, so
 memory stays bounded however long it trains. `record_metrics = False` turns the
-metric series off (the benchmark measures what they cost).
+metric series and the snapshots off (the benchmark measures what they cost).
+
+Snapshots (the training replay, also what the page's "Look inside" scrubber shows):
+every SNAP_EVERY (20) epochs, and at epoch 0, SNAP_FAKES fakes from the fixed shown
+noise and D(x) on a SNAP_RES grid, thinned like the series (at most SNAP_CAP), so a
+run of any length keeps them spread over all of it. `History.moment` gives one with
+the losses and KL/JS the history holds for its epoch.
 
 An epoch spread over several calls (`epoch_steps`: slow motion, or a slow epoch
 spread over animation frames) keeps its position in `epoch_pos`, the steps of
@@ -39,6 +45,7 @@ the middle of an epoch continues with the rest of that epoch when loaded.
 """
 from __future__ import annotations
 
+import bisect
 import math
 from typing import NamedTuple
 
@@ -118,6 +125,17 @@ class _Pool:
             raise ValueError("pool position out of range")
 
 
+class Moment(NamedTuple):
+    """One snapshot of the replay, with what the history holds for its epoch."""
+    epoch: int
+    fake: np.ndarray            # (SNAP_FAKES, 2) G(z) of the first of the fixed shown noise
+    heat: np.ndarray            # (SNAP_RES, SNAP_RES) D(x), row 0 at the top
+    d_loss: float | None        # the losses and KL/JS of the latest rows at or before
+    g_loss: float | None        # the epoch (the series are thinned: maybe a little older)
+    kl: float | None
+    js: float | None
+
+
 class History:
     """Loss and metric series with bounded memory (see the module docstring)."""
 
@@ -158,6 +176,22 @@ class History:
                 self.stride[series] *= 2
                 rows[:] = [r for r in rows if r[0] % self.stride[series] == 0]
 
+    def latest(self, series: str, epoch: int) -> list | None:
+        """The last row of `series` at or before `epoch`; None if there is none."""
+        rows = getattr(self, series)
+        i = bisect.bisect_right(rows, epoch, key=lambda r: r[0])
+        return rows[i - 1] if i else None
+
+    def moment(self, i: int) -> Moment:
+        """Snapshot i (IndexError if there is none) as arrays, with the losses and the
+        KL/JS recorded at or before its epoch."""
+        epoch, fake, heat = self.snapshots[i]
+        res = math.isqrt(len(heat))
+        losses, kl_js = self.latest("losses", epoch), self.latest("metrics", epoch)
+        return Moment(epoch, np.reshape(fake, (-1, 2)), np.reshape(heat, (res, res)),
+                      *(losses[1:] if losses else (None, None)),
+                      *(kl_js[1:] if kl_js else (None, None)))
+
     def to_dict(self) -> dict:
         return {"losses": self.losses, "metrics": self.metrics, "quality": self.quality,
                 "snapshots": self.snapshots, "stride": self.stride}
@@ -166,9 +200,7 @@ class History:
 class Trainer:
     """A GAN on 2D points: settings, both networks, their optimisers and the history."""
 
-    record_metrics = True       # False: no KL/JS or precision/recall in the history
-    keep_timeline = False       # True: every new model keeps a Timeline (timeline.py)
-    timeline = None             # the Timeline of this run, if one is kept
+    record_metrics = True       # False: no KL/JS, precision/recall or snapshots in the history
 
     def __init__(self, settings: dict | None = None, points=None):
         self.settings = make_settings(settings or {})
@@ -208,9 +240,6 @@ class Trainer:
         self.diverged: str | None = None
         self.history = History()
         self._record(0)
-        self.timeline = None
-        if self.keep_timeline:
-            self.start_timeline()
         self.generation += 1          # counts resets, so epoch_steps() can notice one
 
     def _sample_noise_rows(self, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -487,17 +516,9 @@ class Trainer:
         self.epoch_pos = 0
         self.history.add("losses", e, self.last_d_loss, self.last_g_loss)
         self._record(e)
-        if self.timeline is not None:
-            self.timeline.record(self)
-
-    def start_timeline(self):
-        """Keep a timeline of snapshots from now on (timeline.py), starting with one of now."""
-        from .timeline import Timeline
-        self.timeline = Timeline(self)
-        return self.timeline
 
     def _record(self, e: int) -> None:
-        """KL/JS and precision/recall into the history, when their strides say so."""
+        """KL/JS, precision/recall and snapshots into the history, when their strides say so."""
         if not self.record_metrics:
             return
         h = self.history

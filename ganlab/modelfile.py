@@ -2,9 +2,10 @@
 
 A model file holds everything needed to go on where the trainer stopped: the
 settings, both networks' parameters, both optimisers' memory, the random
-generator's state and the sample pools in use, the counters, the history, the
-point set and, when one is kept, the training timeline (timeline.py). JSON only
-(no pickle: loading a file never runs code from it).
+generator's state and the sample pools in use, the counters, the history (with the
+snapshots that replay the training) and the point set. JSON only (no pickle:
+loading a file never runs code from it). Fields a model file does not have are
+ignored (a "timeline" key of early development builds among them).
 
 Loading checks every field before anything changes, so a broken or hostile file
 gives one `ModelFileError` in plain words and the caller keeps what it had:
@@ -24,7 +25,6 @@ import numpy as np
 
 from . import files
 from .data import DataError
-from . import timeline
 from .gan import (METRICS_EVERY, QUALITY_EVERY, SNAP_EVERY, SNAP_FAKES, SNAP_RES, History,
                   Trainer)
 from .state import BY_NAME, SettingsError
@@ -59,9 +59,6 @@ def to_dict(t: Trainer) -> dict:
         "pools": {"real": t._real.to_dict(), "noise": t._noise.to_dict()},
         "history": t.history.to_dict(),
         "diverged": t.diverged,
-        # The training timeline, when one is kept (the page keeps one): a saved run
-        # can be replayed after loading.
-        **({} if t.timeline is None else {"timeline": t.timeline.to_dict()}),
     }
 
 
@@ -184,10 +181,6 @@ def from_dict(d) -> Trainer:
         t.history = _history(d["history"], t.epoch_count)
         # The reason is ours to word: a file's own text is not shown to the learner.
         t.diverged = None if d.get("diverged") is None else DIVERGED
-        if d.get("timeline") is not None:
-            t.timeline = _timeline(d["timeline"], t)
-        elif t.timeline is not None:    # it began with the fresh model: begin again from here
-            t.start_timeline()
     except ModelFileError:
         raise
     except KeyError as err:
@@ -359,43 +352,6 @@ def _history(h, epochs: int) -> History:
                                                             stride.get("snapshots"), epochs)
     return out
 
-
-
-def _timeline(saved, t: Trainer) -> timeline.Timeline:
-    """A saved training timeline, checked: a power-of-2 stride, fewer than
-    timeline.CAP snapshots with rising epochs not past the model's, each on the
-    stride (the first may be a loaded model's start), each with the view's number
-    of fakes and a res x res heatmap of finite numbers in [0, 1]."""
-    saved = _object(saved, "timeline")
-    stride = _count(saved["stride"], "timeline.stride", MAX_STRIDE)
-    if not _power_of_two(stride):
-        raise ModelFileError("'timeline.stride' must be a power of 2")
-    res = saved.get("res", timeline.RES)
-    if res != timeline.RES or type(res) is not int:
-        raise ModelFileError(f"'timeline.res' must be {timeline.RES}")
-    snaps = saved["snapshots"]
-    if not isinstance(snaps, list) or len(snaps) >= timeline.CAP:
-        raise ModelFileError(f"'timeline.snapshots' must be a list of fewer than {timeline.CAP}")
-    out = timeline.Timeline()
-    out.stride, m, last = stride, len(t.show_noise), -1
-    for i, s in enumerate(snaps):
-        s = _object(s, "timeline.snapshots[]")
-        e = _count(s["epoch"], "timeline epoch", t.epoch_count)
-        if e <= last or (i and e % stride):
-            raise ModelFileError("'timeline' epochs must rise, each after the first a multiple "
-                                 f"of its stride {stride}")
-        last = e
-        fake, heat = _finite(s["fake"], "timeline fake"), _finite(s["heat"], "timeline heat")
-        if fake.size != 2 * m:
-            raise ModelFileError(f"'timeline' fakes must be {m} points (x, y)")
-        if heat.size != res * res or heat.min() < 0 or heat.max() > 1:
-            raise ModelFileError(f"'timeline' heatmaps must be {res} x {res} numbers from 0 to 1")
-        out.snapshots.append(timeline.Snapshot(
-            e, fake.reshape(m, 2), heat.reshape(res, res),
-            *(_opt_float(s[k], f"timeline {k}") for k in ("d_loss", "g_loss", "kl", "js"))))
-    if not out.snapshots:
-        out.take(t)
-    return out
 
 def _snapshots(rows, stride, epochs: int) -> tuple[list, int]:
     """The training replay's snapshots (a file saved before they existed has none):

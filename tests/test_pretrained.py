@@ -53,6 +53,16 @@ def test_each_has_learned_its_data_set(shipped):
     assert not t.diverged
 
 
+def test_each_carries_a_timeline_from_start_to_end(shipped):
+    # The replay GIF and the "Look inside" scrubber both read the history's snapshots.
+    preset, entry, t = shipped
+    h = t.history
+    epochs = [row[0] for row in h.snapshots]
+    assert len(epochs) > 32 and epochs[0] == 0 and epochs[-1] == t.epoch_count
+    last = h.moment(len(epochs) - 1)
+    assert None not in (last.d_loss, last.g_loss, last.kl, last.js)
+
+
 def test_the_files_are_small_and_compact(shipped):
     preset, entry, t = shipped
     path = DIR / entry["file"]

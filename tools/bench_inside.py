@@ -1,7 +1,8 @@
 """What the "Look inside" views cost, under CPython (`python tools/bench_inside.py`).
 
-- the training timeline: epochs/s at the defaults with and without it (runs
-  alternate, best of 3 each, so a busy machine disturbs both alike);
+- the training timeline (the history's replay snapshots, History.snapshots):
+  epochs/s at the defaults with and without them (runs alternate, best of 3
+  each, so a busy machine disturbs both alike);
 - the panel's views, one call each (what the page runs every few frames while the
   panel is open): D's and G's neuron maps at the defaults and at 2x32, the ideal
   discriminator, the gradient field.
@@ -20,15 +21,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ganlab import inside  # noqa: E402
-from ganlab.gan import Trainer  # noqa: E402
+from ganlab.gan import SNAP_EVERY, Trainer  # noqa: E402
 
 
-def epochs_per_s(timeline: bool, seconds: float, warm: int = 20) -> float:
-    """Epochs/s at the defaults after `warm` epochs (the timeline snapshots densely at
-    first: every epoch up to 64, then ever more rarely)."""
+def epochs_per_s(snapshots: bool, seconds: float, warm: int = 20) -> float:
+    """Epochs/s at the defaults after `warm` epochs, with the history's snapshots (one
+    every SNAP_EVERY epochs at first, then ever more rarely) or without (their stride
+    out of reach)."""
     t = Trainer()
-    if timeline:
-        t.start_timeline()
+    if not snapshots:
+        t.history.stride["snapshots"] = SNAP_EVERY * 2 ** 40
     t.train(warm)
     n, start = 0, time.perf_counter()
     while time.perf_counter() - start < seconds:
@@ -47,7 +49,7 @@ def per_call_ms(fn, repeat: int = 50) -> float:
 
 def run(seconds: float) -> dict:
     out = {}
-    for name, warm in (("timeline_from_epoch_20", 20), ("timeline_from_epoch_2000", 2000)):
+    for name, warm in (("snapshots_from_epoch_20", 20), ("snapshots_from_epoch_2000", 2000)):
         on, off = [], []
         for _ in range(3):
             off.append(epochs_per_s(False, seconds / 12, warm))

@@ -1,10 +1,14 @@
 """The "Look inside" panel: neuron maps, the ideal discriminator, the gradient field
 and the training timeline, wired to the page (drawn by static/inside.js).
 
-Cost: nothing is computed while the panel is closed (the timeline's snapshots are
-taken by the trainer itself, a few dozen per doubling of the epoch count); while it
-is open, its arrays go to the painter in one buffer of their own, at most every
-EVERY redraws while playing, at low resolution (inside.NEURON_RES).
+The timeline is the history's snapshots (`History.snapshots`, the same replay as
+the Figure control's GIF): every model has them, trained here, loaded, pre-trained
+or trained on the command line.
+
+Cost: nothing is computed while the panel is closed (the snapshots are the
+history's, taken whether the panel is open or not); while it is open, its arrays
+go to the painter in one buffer of their own, at most every EVERY redraws while
+playing, at low resolution (inside.NEURON_RES).
 """
 from __future__ import annotations
 
@@ -15,7 +19,6 @@ import numpy as np
 from pyscript import window
 
 from .. import encodings, fields, inside
-from ..gan import Trainer
 from .dom import el, on, proxy
 
 EVERY = 4       # while playing, the panel is refreshed on every EVERY-th redraw
@@ -28,14 +31,10 @@ class Inside:
         self.open = False
         self.live = True
         self._renders = 0
-        self._scrub = None            # (timeline, count of snapshots, last epoch) on the scrubber
+        self._scrub = None            # (history, count of snapshots, last epoch) on the scrubber
         self.probe_uv = None          # the probe's place in the noise square, (u, v)
         self.line_from = None         # where a Shift-drawn line in noise space starts
         self.js.setProbeHandler(proxy(self.set_probe))
-        # Every model from now on keeps its timeline, so the scrubber has a past to show.
-        Trainer.keep_timeline = True
-        if app.trainer.timeline is None:
-            app.trainer.start_timeline()
         on(el("inside-toggle"), "click", lambda e: self.set_open(not self.open))
         on(el("inside-ideal"), "change", lambda e: self.refresh())
         on(el("inside-field"), "change", lambda e: self.refresh())
@@ -56,9 +55,6 @@ class Inside:
     def render(self) -> None:
         """Called with every redraw of the main view: refresh the panel if it is open
         (every EVERY-th redraw while playing)."""
-        t = self.app.trainer
-        if t.timeline is None:
-            t.start_timeline()
         if not self.open:
             return
         if not self.live and self.app.loop.playing:
@@ -160,18 +156,17 @@ class Inside:
             text += "; the orange curve is the line's image"
         _text("inside-probe-text", text + ".")
 
-    # ----- the timeline ------------------------------------------------------------------------
+    # ----- the timeline: the history's snapshots -------------------------------------------------
     def _scrubber(self) -> None:
-        """Keep the scrubber's range in step with the timeline (its end is now)."""
-        tl = self.app.trainer.timeline
-        if tl is None:
-            return
-        key = (id(tl), len(tl.snapshots), tl.epochs[-1] if tl.snapshots else -1)
+        """Keep the scrubber's range in step with the snapshots (its end is now)."""
+        h = self.app.trainer.history
+        snaps = h.snapshots
+        key = (id(h), len(snaps), snaps[-1][0] if snaps else -1)
         if key == self._scrub:
             return
         self._scrub = key
         box = el("inside-time")
-        box.max = str(max(0, len(tl.snapshots) - 1))
+        box.max = str(max(0, len(snaps) - 1))
         if self.live:
             box.value = box.max
             self._say_time(f"Live, epoch {self.app.trainer.epoch_count:,}")
@@ -181,15 +176,16 @@ class Inside:
         _text("inside-time-text", text)
 
     def scrub(self, i: int) -> None:
-        """Show the i-th snapshot of the timeline in the view (training pauses)."""
-        tl = self.app.trainer.timeline
-        if tl is None or not tl.snapshots:
+        """Show the i-th snapshot of the history in the view (training pauses), with the
+        losses and KL of the history's latest rows at or before its epoch."""
+        t = self.app.trainer
+        h = t.history
+        if not h.snapshots:
             return
         if self.app.loop.playing:
             self.app.set_playing(False)
-        snap = tl.snapshots[max(0, min(i, len(tl.snapshots) - 1))]
+        snap = h.moment(max(0, min(i, len(h.snapshots) - 1)))
         self.live = False
-        t = self.app.trainer
         losses = ""
         if snap.d_loss is not None and snap.g_loss is not None:
             losses = f", D loss {snap.d_loss:.3f}, G loss {snap.g_loss:.3f}"

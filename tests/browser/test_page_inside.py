@@ -162,7 +162,7 @@ def test_the_scrubber_shows_the_past_and_live_restores_the_present(page, site_ur
     wait_until(page, "() => +document.getElementById('inside-time').value >= 3")
     expect(page.locator("#inside-caption")).to_contain_text("The past: Epoch")
     wait_until(page, "() => document.getElementById('inside-replay').textContent === 'Replay'", timeout=30000)
-    expect(slider).to_have_attribute("aria-valuetext", re.compile(r"^Epoch 296 of 300\b"))
+    expect(slider).to_have_attribute("aria-valuetext", re.compile(r"^Epoch 300 of 300\b"))
     page.get_by_role("button", name="Live").click()
     assert settled_view(page) == live
 
@@ -311,3 +311,27 @@ def test_a_saved_model_brings_its_timeline_back(page, site_url, open_ready, tmp_
     slider.focus()
     page.keyboard.press("Home")
     expect(page.locator("#inside-caption")).to_contain_text("The past: Epoch 0 of 300")
+
+
+def test_a_model_trained_on_the_command_line_can_be_scrubbed(page, site_url, open_ready, tmp_path):
+    # The timeline is the history's snapshots: every model file has them, not only
+    # the page's own.
+    from ganlab import modelfile
+    from ganlab.gan import Trainer
+
+    t = Trainer({"seed": 3})
+    t.train(400)
+    path = tmp_path / "cli.json"
+    modelfile.save(t, str(path))
+    open_ready(page, site_url)
+    open_panel(page)
+    page.set_input_files("#load-model", str(path))
+    wait_until(page, "() => JSON.parse(window.ganlab.snapshot()).epoch === 400")
+    wait_until(page, "() => +document.getElementById('inside-time').max === 20")
+    slider = page.get_by_role("slider", name="Moment of training")
+    slider.focus()
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowLeft")
+    m = t.history.moment(19)
+    expect(slider).to_have_attribute("aria-valuetext", f"Epoch 380 of 400, D loss {m.d_loss:.3f}, "
+                                     f"G loss {m.g_loss:.3f}, KL {m.kl:.2f} bits")
