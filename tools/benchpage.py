@@ -37,6 +37,14 @@ SIZES = {"2x20": "g_layers=2&g_units=20&d_layers=2&d_units=20",
 
 FRAME_HOOK = """() => {
   window.__frames = [];
+  // The longest task the page runs while playing (issue: none over ~100 ms).
+  window.__longest = 0;
+  if (!window.__longObserver) {
+    window.__longObserver = new PerformanceObserver(list => {
+      for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration);
+    });
+    window.__longObserver.observe({ type: "longtask" });
+  }
   window.ganlabThumbMs = [];   // static/view.js pushes each frame's thumbnails time here
   const tick = t => { window.__frames.push(t); requestAnimationFrame(tick); };
   requestAnimationFrame(tick);
@@ -64,6 +72,7 @@ def _play(page, seconds: float) -> dict:
     t1 = page.evaluate("performance.now()")
     snap = json.loads(page.evaluate("window.ganlab.snapshot()"))
     frames = page.evaluate("window.__frames")
+    longest = page.evaluate("window.__longest")
     thumbs = sorted(page.evaluate("window.ganlabThumbMs.splice(0)"))
     page.evaluate("() => { window.ganlabThumbMs = null; }")
     gaps = sorted(b - a for a, b in zip(frames, frames[1:]))
@@ -77,9 +86,36 @@ def _play(page, seconds: float) -> dict:
         "thumbs_ms_mean": round(sum(thumbs) / len(thumbs), 3) if thumbs else None,
         "thumbs_ms_p95": round(thumbs[int(len(thumbs) * 0.95)], 3) if thumbs else None,
         "frames_drawn": len(thumbs),
+        # Long tasks are those over 50 ms (the observer's own threshold): 0 means none.
+        "longest_task_ms": round(longest, 1),
         "epochs": snap["epoch"] - start_epoch, "js_after": snap["js"],
         "diverged": snap["diverged"],
     }
+
+
+# Every setting at its largest: one epoch is minutes of work in the browser.
+LARGEST = "g_layers=6&g_units=128&d_layers=6&d_units=128&batch=2000&k_d=20&k_g=20"
+
+
+def _largest(page, url: str, seconds: float = 10.0) -> dict:
+    """At the largest settings: the longest task while pressing Step both, Play and
+    Pause (each should return within a frame or two: the work goes on over frames),
+    and whether no step finished after Pause (within the 300 ms looked at)."""
+    _ready_ms(page, f"{url}?largest#{LARGEST}")
+    page.evaluate(FRAME_HOOK)
+    page.click("#step-both")
+    page.wait_for_timeout(int(seconds * 500))
+    page.click("#play")
+    page.wait_for_timeout(int(seconds * 500))
+    page.click("#play")         # Pause
+    before = json.loads(page.evaluate("window.ganlab.snapshot()"))
+    page.wait_for_timeout(300)
+    after = json.loads(page.evaluate("window.ganlab.snapshot()"))
+    frames = page.evaluate("window.__frames")
+    return {"longest_task_ms": round(page.evaluate("window.__longest"), 1),
+            "frames_per_s": round(len(frames) / seconds, 1),
+            "paused_at_once": before["d_steps"] == after["d_steps"] and not after["playing"],
+            "d_steps_done": after["d_steps"]}
 
 
 # Runs inside Pyodide: the engine and the plain GAN alternately, ROUNDS rounds of
@@ -172,6 +208,7 @@ def run(seconds: float = 20.0, sizes: bool = False, engine_only: bool = False,
                 for name, query in SIZES.items():
                     _ready_ms(page, f"{url}?{name}#{query}")   # "?": a real navigation
                     out[name] = _play(page, max(5.0, seconds / 4))
+                out["largest"] = _largest(page, url)
             ctx.close()
     finally:
         server.shutdown()
