@@ -25,6 +25,7 @@ from . import overview, paint
 from .controls import Controls
 from .dom import el, on, proxy, say
 from .graph import Graph
+from .lessons import Lessons
 from .loop import SLOW_MOTION, SLOW_STEP_S, Loop
 
 LAYERS = ("heat", "real", "fake", "manifold", "grad", "pred")
@@ -52,6 +53,7 @@ class App:
         self.loop = Loop(self)
         self.controls = Controls(self)
         self.graph = Graph(self)
+        self.lessons = Lessons(self)
         self._wire()
         self._draw_tiles()
         self._read_layers()
@@ -421,6 +423,7 @@ class App:
         if note != self._note:
             self._note = el("view-note").textContent = note
         self.painter.draw(fr, self.flags)
+        self.lessons.render(fr)
         self.graph.show_losses(t.last_d_loss, t.last_g_loss)
         self.charts.update(t.history)
         self._metrics_text()
