@@ -407,7 +407,7 @@ LESSONS: tuple[Lesson, ...] = (
                "Repeat, or press Step both: one epoch is {k_d} discriminator steps, then {k_g} "
                "generator step."),
         watch=("After each discriminator step the background changes but no fake moves, and "
-               "the average verdict D(x) on the fakes falls (the shaded line below says it). "
+               "the average verdict D(x) on the fakes falls (the lesson panel's shaded line says it). "
                "After the generator step the fakes move, at least {along} of them along their "
                "pink gradient line, and their average verdict rises."),
         why=("The two networks take turns. A discriminator step changes only D: it moves its "
@@ -429,8 +429,7 @@ LESSONS: tuple[Lesson, ...] = (
                "Looked at every {collapse_every} epochs up to {collapse_epochs}, never more than "
                "{most_held} of the eight modes hold a fair share of fakes, yet at times at least "
                "{top_share} of all fakes sit on one single mode, and the pile moves to another "
-               "mode at least once. The line under the charts says it too: most fakes look real, "
-               "but they cover little of the data. After {recipe_epochs} epochs with the "
+               "mode at least once. After {recipe_epochs} epochs with the "
                "recommended settings the fakes cover every mode."),
         why=("Here G takes {k_g} steps per epoch, each with learning rate {lr_g} against D's "
              "{lr_d}: it outruns D. Against a D that barely moves, the best G can do is send every fake to the "
@@ -452,8 +451,8 @@ LESSONS: tuple[Lesson, ...] = (
                "loss to minimax, and back."),
         watch=("The background turns purple around the fakes: D is sure they are fake. With "
                "minimax the pink lines all but vanish; with log loss they are long. On the "
-               "middle fake the minimax pull is more than {ratio} times weaker (the shaded line "
-               "below says how much, now)."),
+               "middle fake the minimax pull is more than {ratio} times weaker (the lesson panel's "
+               "shaded line says how much, now)."),
         why=("Both losses push each fake up D's verdict, but by different amounts. Per fake, "
              "log loss pulls with strength proportional to 1 − D(x) and minimax with D(x): the "
              "minimax pull is (1 − D)/D times weaker. Where D is sure a fake is fake, D(x) is "
@@ -471,7 +470,7 @@ LESSONS: tuple[Lesson, ...] = (
         watch=("The fakes never settle on the data: the whole cloud swings from one side of it "
                "to the other and back. In {swing_epochs} epochs their centre crosses from one "
                "side of the real data's centre to the other at least {crossings} times (the "
-               "shaded line below says where it is now), and JS stays above {swing_js} for the "
+               "lesson panel's shaded line says where it is now), and JS stays above {swing_js} for the "
                "second half of the run."),
         why=("G moves towards where D says \"real\"; D then moves its verdict away from where "
              "the fakes went; G follows again. Each player's best move depends on where the "
@@ -545,7 +544,7 @@ LESSONS: tuple[Lesson, ...] = (
                "smaller Weight clip (WGAN), and press Play again."),
         watch=("The background is a critic's score, not a probability: the page shows it "
                "relative to its own spread. After {wgan_epochs} epochs at least {clipped} of the "
-               "critic's weights sit exactly at plus or minus the clip (the shaded line below "
+               "critic's weights sit exactly at plus or minus the clip (the lesson panel's shaded line "
                "counts them)."),
         why=("A Wasserstein critic scores how real a point looks on no fixed scale, and G "
              "lowers the gap between its score on reals and on fakes. The score only means "
