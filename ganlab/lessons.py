@@ -73,6 +73,7 @@ class Lesson:
     pretrained: bool = False        # False: the lesson wants a fresh model, never a trained one
     draws: bool = False             # the lesson starts with drawing on
     summary: str = ""               # one line: what the lesson shows
+    from_recipe: bool = False       # its changes are its data set's recipe plus a few
     live: Callable | None = None    # (trainer, frame) -> a line the panel shows while it is open
 
     def settings(self, seed: int | None = None) -> dict:
@@ -109,7 +110,16 @@ class Lesson:
         return self._fill(self.why)
 
     def setup_text(self) -> str:
-        """The settings the lesson starts from, in the page's words."""
+        """The settings the lesson starts from, in the page's words (a data set's
+        recommended settings said as such, not setting by setting)."""
+        preset = self.changes.get("preset")
+        if self.from_recipe and preset:
+            base = recipe(preset)
+            rest = {k: v for k, v in self.changes.items() if k != "preset" and base.get(k) != v}
+            text = f"the recommended settings of {BY_NAME['preset'].choice_label(preset)}"
+            if rest:
+                text += ", then " + describe(rest).removeprefix("the defaults, then ")
+            return "A new model with " + text + "."
         return "A new model with " + describe(self.changes) + "."
 
     def all_text(self) -> str:
@@ -420,7 +430,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         id="collapse", title="Mode collapse",
         summary="The generator piles its fakes onto one mode at a time.",
-        changes=COLLAPSE_CHANGES,
+        changes=COLLAPSE_CHANGES, from_recipe=True,
         steps=("Set Speed to {speed_10}.",
                "Press Play and watch for {collapse_epochs} epochs, then Pause.",
                "To compare, press Use recommended settings (in All settings) and Play for "

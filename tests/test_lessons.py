@@ -14,7 +14,7 @@ import pytest
 
 from ganlab import lessons
 from ganlab.lessons import LESSONS, SEEDS
-from ganlab.state import BY_NAME, DEFAULTS, make_settings
+from ganlab.state import BY_NAME, DEFAULTS, make_settings, recipe
 from ganlab.ui import markup
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,6 +47,12 @@ def test_settings_are_valid_and_start_from_the_defaults(lesson):
     assert lesson.pretrained is False              # every lesson measures a fresh model
     if lesson.link():
         assert lesson.link().startswith("#")
+    if lesson.from_recipe:       # "the recommended settings of ..., then ...": true to the letter
+        preset = lesson.changes["preset"]
+        assert set(recipe(preset)) <= set(lesson.changes)
+        for name, value in lesson.changes.items():
+            if name != "preset" and recipe(preset)[name] != value:
+                assert f"{BY_NAME[name].label} {value:g}" in lesson.setup_text()
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda l: l.id)

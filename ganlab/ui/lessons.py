@@ -49,15 +49,19 @@ class Lessons:
         app.sync()
         self.show(lesson)
         app.after_reset(f"Lesson \u201c{lesson.title}\u201d: a new model with its settings. "
-                        "Follow the steps under the view.", near="lesson-title", seconds=8)
+                        "Follow the steps in the lesson panel.", near="lesson-title", seconds=8)
         if lesson.draws:
+            from .app import MIN_DRAWN
             app.set_drawing(True)
+            app.say(f"Lesson \u201c{lesson.title}\u201d: drag on the view to add points (at "
+                    f"least {MIN_DRAWN}), then press Apply drawing.", near="lesson-title",
+                    seconds=8)
 
     def show(self, lesson) -> None:
         self.lesson = lesson
         el("lesson-title").textContent = lesson.title
         el("lesson-setup").textContent = lesson.setup_text()
-        steps = el("lesson-steps")
+        steps = el("lesson-todo")
         steps.replaceChildren()
         for text in lesson.step_texts():
             item = document.createElement("li")
