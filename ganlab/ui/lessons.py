@@ -46,6 +46,7 @@ class Lessons:
         old = app.trainer
         app.trainer = Trainer(lesson.settings(), old.points)
         app.trainer.generation = old.generation + 1
+        app.loop.drop_epoch()       # the old model's unfinished epoch must not hold up Steps
         app.sync()
         self.show(lesson)
         app.after_reset(f"Lesson \u201c{lesson.title}\u201d: a new model with its settings. "

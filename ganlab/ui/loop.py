@@ -105,6 +105,11 @@ class Loop:
             self.app.explain_step(kind, i, k)
         return max(0, t.epoch_count - before)
 
+    def drop_epoch(self) -> None:
+        """Forget the epoch in progress (the model it belonged to was replaced): queued
+        work waits while a step is in progress, and only playing would end that one."""
+        self._steps, self.mid_step = None, False
+
     def queue(self, work, done=None) -> None:
         """Run `work` (an iterator of bounded pieces) over the next frames, within
         their budgets, then call done(). Play waits meanwhile."""
