@@ -202,7 +202,8 @@ def ensure_node_modules() -> dict[str, str]:
 
 # Markers in index.html and the markup functions (ganlab.ui.markup) whose HTML,
 # generated from ganlab's settings table, replaces them (no NumPy needed).
-MARKUP = {"<!-- ganlab:controls -->": "controls_html", "<!-- ganlab:tiles -->": "tiles_html"}
+MARKUP = {"<!-- ganlab:controls -->": "controls_html", "<!-- ganlab:tiles -->": "tiles_html",
+          "<!-- ganlab:lessons -->": "lessons_html", "<!-- ganlab:lesson-links -->": "lesson_links_html"}
 
 
 def generated_markup() -> dict[str, str]:

@@ -561,9 +561,10 @@ class Trainer:
         else:                      # the weights' squared norm is too big, or NaN
             what = f"the {who}'s weights blew up (their size passed {math.sqrt(EXPLODED):g})"
         s = self.settings
-        hint = f"lower lr_{net} (now {s[f'lr_{net}']:g})"
+        # In the page's words (the settings' labels), never the code names.
+        hint = f"lower the {BY_NAME[f'lr_{net}'].label} (now {s[f'lr_{net}']:g})"
         if s[f"optimizer_{net}"] != "adam":
-            hint += f" or switch optimizer_{net} to adam"
+            hint += f" or switch the {BY_NAME[f'optimizer_{net}'].label} to Adam"
         steps = self.d_steps if net == "d" else self.g_steps
         self.diverged = f"Training stopped: {what} after {steps} {who} steps. Try: {hint}, then Reset."
 

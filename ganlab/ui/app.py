@@ -27,6 +27,7 @@ from .controls import Controls
 from .figures import Figures
 from .dom import el, on, proxy, say
 from .graph import Graph
+from .lessons import Lessons
 from .loop import SLOW_MOTION, SLOW_STEP_S, Loop
 from .points_io import PointsIO
 
@@ -54,6 +55,7 @@ class App:
         self.controls = Controls(self)
         self.graph = Graph(self)
         self.inside = Inside(self)
+        self.lessons = Lessons(self)
         self._wire()
         self.points_io = PointsIO(self)     # CSV in and out
         self.figures = Figures(self)        # the Figure export (matplotlib on first use)
@@ -496,6 +498,7 @@ class App:
         if note != self._note:
             self._note = el("view-note").textContent = note
         self.painter.draw(fr, self.flags)
+        self.lessons.render(fr)
         self.graph.show_losses(t.last_d_loss, t.last_g_loss)
         self.charts.update(t.history)
         self._metrics_text()

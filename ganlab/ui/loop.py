@@ -40,6 +40,7 @@ class Loop:
         self.draw_ms = 0.0            # the last frame's drawing time (views and charts)
         self.epoch_s = 0.0            # how long the last epoch took
         self._steps = self._steps_of = self._model = None
+        self._steps_gen = -1
         self._steps_s = 0.0
         self._steps_epoch = -1
         self._slow_at = 0.0
@@ -71,7 +72,7 @@ class Loop:
         while True:
             if self._steps is None or self._steps_of is not t:
                 self._steps, self._steps_of, self._steps_s = t.epoch_steps(pieces=True), t, 0.0
-                self._steps_epoch = t.epoch_count
+                self._steps_epoch, self._steps_gen = t.epoch_count, t.generation
             start = clock()
             piece = next(self._steps, None)
             self._steps_s += clock() - start
@@ -104,6 +105,11 @@ class Loop:
             i = (pos if pos else s["k_d"]) if kind == "d" else (pos - s["k_d"] if pos else k)
             self.app.explain_step(kind, i, k)
         return max(0, t.epoch_count - before)
+
+    def drop_epoch(self) -> None:
+        """Forget the epoch in progress (the model it belonged to was replaced): queued
+        work waits while a step is in progress, and only playing would end that one."""
+        self._steps, self.mid_step = None, False
 
     def queue(self, work, done=None) -> None:
         """Run `work` (an iterator of bounded pieces) over the next frames, within
@@ -153,6 +159,11 @@ class Loop:
 
     def _tick(self, now=None) -> None:
         try:
+            t = self.app.trainer
+            if self.mid_step and (self._steps_of is not t or self._steps_gen != t.generation):
+                # The model was replaced (Reset, a lesson, a loaded or pre-trained model)
+                # in the middle of a step: that step is gone, and must not hold up Steps.
+                self.drop_epoch()
             if now is not None and self._last_now is not None and self.playing:
                 late = now - self._last_now > 1.4 * FRAME_MS
                 self.cap_ms = (max(MIN_BUDGET_MS, self.cap_ms * 0.75) if late

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from html import escape
 
+from ..lessons import LESSONS
 from ..state import BY_NAME, SETTINGS, Setting
 from .overview import limits
 
@@ -96,3 +97,24 @@ def tiles_html() -> str:
                '<span class="pencil" aria-hidden="true">✎</span>'
                '<span class="tile-name">draw your own</span></button>')
     return "".join(out)
+
+
+def lessons_html() -> str:
+    """The Lessons section: one button per lesson (id "lesson-" + its id), in order;
+    its one-line summary as the button's description."""
+    items = "".join(
+        f'<li><button type="button" class="lesson" id="lesson-{lesson.id}" '
+        f'data-lesson="{lesson.id}" title={q(lesson.summary)} disabled>'
+        f'{escape(lesson.title)}</button></li>'
+        for lesson in LESSONS)
+    return f'<ol class="lesson-list">{items}</ol>'
+
+
+def lesson_links_html() -> str:
+    """The lessons again, for the article under the tool: each title a button that
+    starts it, then its one-line summary."""
+    items = "".join(
+        f'<li><button type="button" class="lesson-link" data-lesson="{lesson.id}" disabled>'
+        f'{escape(lesson.title)}</button>: {escape(lesson.summary)}</li>'
+        for lesson in LESSONS)
+    return f'<ul class="lesson-links">{items}</ul>'

@@ -112,7 +112,10 @@ def sr_sentence(kind: str, i: int, k: int) -> str:
 
 def loss_value(v) -> str:
     """A loss node's number: three decimals, or a dash while there is none."""
-    return "–" if v is None or not math.isfinite(v) else f"{v:.3f}"
+    if v is None or not math.isfinite(v):
+        return "–"
+    # Three decimals while that fits the node; a blown-up loss in short scientific form.
+    return f"{v:.3f}" if abs(v) < 1000 else f"{v:.2g}"
 
 
 def metrics_sentence(trainer) -> str:
