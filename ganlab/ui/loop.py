@@ -5,10 +5,11 @@ number the speed control asks for), then redraws every view and chart once.
 The budget adapts: a frame should take about one display refresh (16.7 ms), so
 the training budget is what is left after the last frame's drawing and the
 browser's own share. On top of that a cap backs off by a quarter whenever a
-frame arrives late (a busy machine, a slow canvas) and creeps back up while
-frames are on time. An epoch longer than STEPWISE_S (huge networks or batches)
-is spread over frames a step at a time (Trainer.epoch_steps), so Pause and the
-other controls still answer; every new model's first epoch goes that way until
+frame arrives late because of our own work (a slow canvas, a long epoch; not
+a machine busy with something else) and creeps back up while frames are on
+time. An epoch longer than STEPWISE_S (huge networks or batches) is spread over
+frames a step at a time (Trainer.epoch_steps), so Pause and the other controls
+still answer; every new model's first epoch goes that way until
 it has been timed. One proxy for the frame callback is made at start-up and
 reused; nothing grows per frame.
 """
@@ -38,6 +39,7 @@ class Loop:
         self.cap_ms = MAX_BUDGET_MS
         self._last_now = None
         self.draw_ms = 0.0            # the last frame's drawing time (views and charts)
+        self._work_ms = 0.0           # the last tick's own time: training, drawing, readouts
         self.epoch_s = 0.0            # how long the last epoch took
         self._steps = self._steps_of = self._model = None
         self._steps_gen = -1
@@ -165,10 +167,15 @@ class Loop:
                 # in the middle of a step: that step is gone, and must not hold up Steps.
                 self.drop_epoch()
             if now is not None and self._last_now is not None and self.playing:
+                # Back off only when the late frame was our own doing (our last tick's
+                # work took most of a frame): a busy machine or another tab makes frames
+                # late too, and training less would not bring them back on time.
                 late = now - self._last_now > 1.4 * FRAME_MS
-                self.cap_ms = (max(MIN_BUDGET_MS, self.cap_ms * 0.75) if late
-                               else min(MAX_BUDGET_MS, self.cap_ms + 0.05))
+                ours = self._work_ms > 0.6 * FRAME_MS
+                self.cap_ms = (max(MIN_BUDGET_MS, self.cap_ms * 0.75) if late and ours
+                               else min(MAX_BUDGET_MS, self.cap_ms + 0.25))
             self._last_now = now
+            tick_start = time.perf_counter()
             epochs = 0
             # A frame that will not redraw the views may train for longer.
             self._frame_ms = (self.budget_ms if self._skip <= 1
@@ -195,6 +202,7 @@ class Loop:
             self._window_frames += 1
             self._window_epochs += epochs
             self._readouts()
+            self._work_ms = (time.perf_counter() - tick_start) * 1000.0
         except Exception as err:    # a bug: keep the page alive, say so, and log it loudly
             self.app.set_playing(False)
             self.app.say(f"Something went wrong while training: {err}")

@@ -56,10 +56,18 @@ def test_ready_with_every_control_enabled_and_named(page, site_url, open_ready):
     for name in BUTTONS:
         expect(page.get_by_role("button", name=name, exact=True)).to_have_count(1)
     buttons = page.locator("button:not(.node):not(.loop):not(.tile):not(.unit):not(#message-action)"
-                           ":not(#part-close)")
+                           ":not(#part-close):not(.lesson):not(.lesson-link):not(#lesson-close)")
     assert buttons.count() == len(BUTTONS)
     for i in range(buttons.count()):
         expect(buttons.nth(i)).to_have_accessible_name(re.compile(r"\S"))
+    # The lessons' buttons (the list and the article's links; test_page_lessons.py
+    # checks what each does): every one enabled and named by its lesson's title.
+    from ganlab.lessons import LESSONS
+    lessons = page.locator("button.lesson, button.lesson-link")
+    assert lessons.count() == 2 * len(LESSONS)
+    for i in range(lessons.count()):
+        expect(lessons.nth(i)).to_be_enabled()
+        expect(lessons.nth(i)).to_have_accessible_name(re.compile(r"\S"))
 
     unlabelled = page.evaluate(
         """() => [...document.querySelectorAll('input, select')]
