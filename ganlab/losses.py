@@ -22,8 +22,10 @@ setting's choices, labels and help from there, so a new loss is one class here
 - `after_d_step(D, settings)`: a constraint after each D step (WGAN's clipping).
 
 The discriminator sees real and fake samples in *one* batch of 2n rows (real
-first). With s = +1 for a real row and -1 for a fake row, every D loss above is a
-function of s*l, so one vectorised expression serves the whole batch.
+first). With s = +1 for a real row and -1 for a fake row, the log, minimax, hinge
+and Wasserstein D losses are functions of s*l, so one vectorised expression serves
+the whole batch; least squares is not (it pulls real logits to 1 and fake ones to
+0), and has its own real and fake targets.
 
 `d_loss` and `g_loss` return (loss or None, dL/dl). The loss value costs extra
 NumPy calls, so it is only computed when `want_loss` is true. Returned gradients

@@ -23,9 +23,11 @@ dL/d(input). The same forward and backward passes written as the equations
 (Z = A @ W + b, dW = A.T @ dZ, ...), without the speed-ups: `textbook.py`.
 
 Initialisation: weights ~ N(0, s^2) with He scaling s = sqrt(2 / fan_in) in front
-of ReLU-like activations (they zero half their input, so the variance is doubled
-back), Xavier/Glorot scaling s = sqrt(2 / (fan_in + fan_out)) in front of
-tanh, sigmoid, linear and for the output layer, unless `out_scale` sets the
+of ReLU and leaky ReLU (ReLU zeroes half its input, so the variance is doubled
+back; leaky ReLU keeps a 0.2 slope there, for which the exact factor would be
+2 / (1 + 0.2^2), about 1.92: 2 is close, and one rule keeps it simple),
+Xavier/Glorot scaling s = sqrt(2 / (fan_in + fan_out)) in front of tanh,
+sigmoid, linear and for the output layer, unless `out_scale` sets the
 output layer's scale (the generator starts as a small cloud, not a spray across
 the page). Biases start at 0, except that the caller may set the output bias
 (the generator starts at the centre of the square) and the input's `centre`.
