@@ -175,7 +175,7 @@ def test_the_top_bar_never_covers_the_view(page, site_url, open_ready, size):
     if page.evaluate("() => getComputedStyle(document.getElementById('topbar')).position") == "sticky":
         assert bar["height"] <= 110, f"a {bar['height']:.0f} px sticky top bar at {width} px"
         assert view["y"] >= bar["y"] + bar["height"]
-        assert width >= 1280, f"a sticky top bar at {width} px"
+        assert width >= 1440, f"a sticky top bar at {width} px"
         return
     page.evaluate("() => window.scrollBy(0, document.getElementById('view').getBoundingClientRect().top - 4)")
     page.wait_for_timeout(100)
