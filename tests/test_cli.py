@@ -116,7 +116,7 @@ def test_train_divergence_is_reported_not_raised():
     result = json.loads(p.stdout.splitlines()[-1])
     assert result["diverged"] is True and result["epochs"] < 100
     assert "Traceback" not in p.stderr and "Warning" not in p.stderr
-    assert "Training stopped" in p.stderr and "lr_d" in p.stderr
+    assert "Training stopped" in p.stderr and "D learning rate" in p.stderr
 
 
 # ----- sample -----------------------------------------------------------------------------
