@@ -371,21 +371,26 @@ class App:
         cannot be fetched, a new model of that data set instead, and the page says why."""
         entry = self.pretrained[preset]
         self._loading += 1
-        ticket = self._loading
+        ticket, before = self._loading, self.trainer
+
+        def still_wanted() -> bool:
+            # Meanwhile the learner may have chosen again, unticked the toggle, reset or
+            # started a lesson: then this load is stale and must not replace their model.
+            return ticket == self._loading and self.trainer is before and self.pretrained_on()
         try:
             response = await fetch(f"./static/pretrained/{entry['file']}")
             if not response.ok:
                 raise ModelFileError(f"the site answered {response.status}")
             trainer = modelfile.from_json(await response.text())
         except Exception as err:    # a network failure arrives as a JavaScript error
-            if ticket == self._loading:
+            if still_wanted():
                 self.set_pretrained(False)
                 self._change({"preset": preset}, near or "pretrained")
                 self.say(f"The pre-trained model for {BY_NAME['preset'].choice_label(preset)} "
                          f"could not be loaded ({err}): a new model instead.", near=near or "topbar")
             return False
-        if ticket != self._loading:
-            return False            # the learner has chosen again meanwhile
+        if not still_wanted():
+            return False
         trainer.generation = self.trainer.generation + 1
         self.trainer = trainer
         self.sync()

@@ -111,3 +111,21 @@ def test_a_model_that_cannot_be_fetched_gives_a_new_one_and_says_why(page, site_
     assert not page.locator("#pretrained").is_checked()
     # The browser's own console line about the 404 is the expected one.
     page_log.console_errors[:] = [m for m in page_log.console_errors if "line.json" not in m]
+
+
+def test_a_load_overtaken_by_the_learner_does_not_replace_their_model(page, site_url, open_ready):
+    """The ring model is held back on its way; meanwhile the learner unticks the toggle
+    (a new model): when the file arrives, it is not loaded over their choice."""
+    held = []
+    page.route("**/static/pretrained/ring.json", lambda route: held.append(route))
+    open_ready(page, site_url, fresh=False)
+    page.click("#tile-ring")
+    page.click("#pretrained")
+    wait_snapshot(page, "s.epoch === 0")
+    assert len(held) == 1
+    with page.expect_response("**/static/pretrained/ring.json"):
+        held[0].fallback()
+    redraw(page, 10)            # Python has had the file for several frames
+    s = snapshot(page)
+    assert s["epoch"] == 0 and s["settings"]["preset"] == DEFAULT
+    assert not page.locator("#pretrained").is_checked()
