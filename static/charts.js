@@ -50,7 +50,9 @@ function drawChart(id, c) {
   const colours = id === "chart-loss" ? ["#5e3c99", "#e66101"] : ["#0571b0", "#ca0020"];
   // Each series twice: the raw values faint, the smoothed ones bold, so the trend
   // shows through the noise.
-  const stride = Math.max(1, Math.floor(n / (w / dpr) / 2));  // <= ~2 points per pixel column
+  // At most about one point per pixel column: more would draw nothing more, and a
+  // long path costs the browser time to fill in every frame.
+  const stride = Math.max(1, Math.floor(n / ((w - left - right) || 1)));
   [[c.a, c.sa], [c.b, c.sb]].forEach(([ys, ss], s) => {
     const Y = Ys[s], raw = new Path2D(), smooth = new Path2D();
     let pen = false;

@@ -37,6 +37,7 @@ class Loop:
         self.per_frame = 0            # 0: as many epochs as fit in the budget
         self.budget_ms = 8.0
         self.cap_ms = MAX_BUDGET_MS
+        self.ceiling_ms = MAX_BUDGET_MS   # the cap that last made a frame late, less 5 %
         self._last_now = None
         self.draw_ms = 0.0            # the last frame's drawing time (views and charts)
         self._work_ms = 0.0           # the last tick's own time: training, drawing, readouts
@@ -144,6 +145,7 @@ class Loop:
             # A new model or new settings: its first epoch goes in pieces (it might
             # be a huge one), and is timed before whole epochs are trusted.
             self._model, self.epoch_s, self._steps = model, float("inf"), None
+            self.ceiling_ms = MAX_BUDGET_MS     # its epochs cost what they cost: learn anew
         if self.epoch_s < STEPWISE_S and not self.mid_step:
             if self.per_frame:
                 return t.train(self.per_frame)
@@ -170,10 +172,18 @@ class Loop:
                 # Back off only when the late frame was our own doing (our last tick's
                 # work took most of a frame): a busy machine or another tab makes frames
                 # late too, and training less would not bring them back on time.
+                # After a late frame the cap that caused it, less a little, is a
+                # ceiling: the cap comes back up to it quickly and passes it only
+                # slowly, so a busy page settles just under the budget that keeps
+                # frames on time instead of being late again every second or so.
                 late = now - self._last_now > 1.4 * FRAME_MS
-                ours = self._work_ms > 0.6 * FRAME_MS
-                self.cap_ms = (max(MIN_BUDGET_MS, self.cap_ms * 0.75) if late and ours
-                               else min(MAX_BUDGET_MS, self.cap_ms + 0.25))
+                ours = self._work_ms > 0.5 * FRAME_MS
+                if late and ours:
+                    self.ceiling_ms = max(MIN_BUDGET_MS, 0.95 * self.cap_ms)
+                    self.cap_ms = max(MIN_BUDGET_MS, 0.85 * self.cap_ms)
+                else:
+                    rise = 0.25 if self.cap_ms < self.ceiling_ms else 0.005
+                    self.cap_ms = min(MAX_BUDGET_MS, self.cap_ms + rise)
             self._last_now = now
             tick_start = time.perf_counter()
             epochs = 0

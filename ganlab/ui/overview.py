@@ -129,6 +129,14 @@ def metrics_sentence(trainer) -> str:
     text = f"At epoch {row[0]:,}: KL {row[1]:.2f} bits, JS {row[2]:.3f} bits."
     if h.quality:
         quality = h.quality[-1]
-        text += (f" At epoch {quality[0]:,}: "
-                 + metrics.verdict(quality[1], quality[2], trainer.mode_coverage()) + ".")
+        # The mode count needs a pass of the generator over 2,500 points: made once per
+        # precision/recall record (every 50 epochs), not once per KL/JS record (every
+        # 10, nearly every frame while playing), and kept with the history it read.
+        if _verdict[:2] != [h, quality[0]]:
+            _verdict[:] = [h, quality[0],
+                           metrics.verdict(quality[1], quality[2], trainer.mode_coverage())]
+        text += f" At epoch {quality[0]:,}: {_verdict[2]}."
     return text
+
+
+_verdict: list = [None, None, None]     # [history, epoch of its precision/recall row, verdict]
