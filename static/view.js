@@ -94,13 +94,18 @@ function specks(s, d, off, n, colour, size) {
   for (let i = 0; i < n; i++) ctx.fillRect(d[off + 2 * i] * W - r / 2, (1 - d[off + 2 * i + 1]) * H - r / 2, r, r);
 }
 
-// Specks coloured by D(x) (the predictions' thumbnails): 9 colour buckets as in
-// `dots`, each one fillStyle; at thumbnail size a square reads as a dot, and filling
-// squares costs the browser far less than outlined arcs, every frame.
+// Specks coloured by D(x) (the predictions' thumbnails), each inside a rim of its
+// kind's colour (a verdict near 0.5 is near white): 9 colour buckets as in `dots`,
+// each one fillStyle. At thumbnail size a square reads as a dot, and filling squares
+// costs the browser far less than outlined arcs, every frame.
 const SPECK_CSS = Array.from({ length: 9 }, (_, b) => lutCss(DOT_LUT, b / 8));
-function verdictSpecks(s, d, off, n, size, voff) {
-  const { ctx, W, H } = s, r = size * s.dpr, which = new Int8Array(n);
-  for (let i = 0; i < n; i++) which[i] = Math.max(0, Math.min(8, Math.round(d[voff + i] * 8) || 0));
+function verdictSpecks(s, d, off, n, colour, voff) {
+  const { ctx, W, H } = s, rim = 2.6 * s.dpr, r = 1.4 * s.dpr, which = new Int8Array(n);
+  ctx.fillStyle = colour;
+  for (let i = 0; i < n; i++) {
+    ctx.fillRect(d[off + 2 * i] * W - rim / 2, (1 - d[off + 2 * i + 1]) * H - rim / 2, rim, rim);
+    which[i] = Math.max(0, Math.min(8, Math.round(d[voff + i] * 8) || 0));
+  }
   for (let b = 0; b < 9; b++) {
     ctx.fillStyle = SPECK_CSS[b];
     for (let i = 0; i < n; i++) {
@@ -190,9 +195,9 @@ function thumbnails(d, L, n, m, k) {
   s.ctx.imageSmoothingEnabled = true;
   s.ctx.drawImage(el("heat"), 0, 0, s.W, s.H);
   s = t("thumb-pred-real");
-  verdictSpecks(s, d, L.real[0], n, 2, L.d_real[0]);
+  verdictSpecks(s, d, L.real[0], n, REAL, L.d_real[0]);
   s = t("thumb-pred-fake");
-  verdictSpecks(s, d, L.fake[0], m, 2, L.d_fake[0]);
+  verdictSpecks(s, d, L.fake[0], m, FAKE, L.d_fake[0]);
   s = t("thumb-grad");
   specks(s, d, L.fake[0], m, FAKE, 1.2);
   arrows(s, d, L.fake[0], L.arrows[0], m, 1);
