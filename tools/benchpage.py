@@ -13,7 +13,10 @@ Builds the site, serves it on 127.0.0.1, and prints one JSON object:
 - `engine_pyodide`: the engine alone (no page, nothing drawn) in the site's own
   Pyodide and NumPy, against the plain NumPy GAN of tools/plaingan_speed.py, at
   GAN Lab's defaults: ms per epoch of each (best round), the engine's epochs per
-  second and the ratio engine / plain. `--engine-only` measures just that.
+  second and the ratio engine / plain, training alone as the plain GAN does; then
+  the engine recording its history (KL/JS, precision/recall, snapshots) as the page
+  does, and what that costs; and the random draws' share of an epoch (the reals
+  and the noise, as the pools draw them). `--engine-only` measures just that.
 
 A developer tool (needs Playwright and Debian's chromium), not shipped to the page;
 it starts Chromium as the browser tests do (tools/chromium.py).
@@ -125,19 +128,36 @@ def _largest(page, url: str, seconds: float = 10.0) -> dict:
 ENGINE_PY = """
 import json, sys, time
 sys.path.insert(0, "/bench")
+import numpy as np
 from ganlab.gan import Trainer
 from plaingan_speed import PlainGAN
 
 def run(rounds, epochs):
-    engine, plain = Trainer({}), PlainGAN(1)
-    engine.train(50)
-    plain.train(50)
-    times = {"ganlab": [], "plain": []}
+    # "ganlab": training alone, as the plain GAN does (it records nothing);
+    # "ganlab_recording": with the history's metrics and snapshots, as the page runs it.
+    engine, recording, plain = Trainer({}), Trainer({}), PlainGAN(1)
+    engine.record_metrics = False
+    for gan in (engine, recording, plain):
+        gan.train(50)
+    times = {"ganlab": [], "ganlab_recording": [], "plain": []}
     for _ in range(rounds):
-        for name, gan in (("ganlab", engine), ("plain", plain)):
+        for name, gan in (("ganlab", engine), ("ganlab_recording", recording), ("plain", plain)):
             start = time.perf_counter()
             gan.train(epochs)
             times[name].append(1e3 * (time.perf_counter() - start) / epochs)
+    # The random draws of one epoch (reals for each D step, noise for every step),
+    # timed as the pools draw them, 4,096 rows at a time.
+    s, rng = engine.settings, np.random.default_rng(0)
+    start = time.perf_counter()
+    for _ in range(20):
+        engine.sample_real(rng, 4096)
+    real = (time.perf_counter() - start) / 20
+    start = time.perf_counter()
+    for _ in range(20):
+        engine._sample_noise_rows(rng, 4096)
+    noise = (time.perf_counter() - start) / 20
+    n = s["batch"]
+    times["random_ms"] = 1e3 * (real * s["k_d"] * n + noise * (s["k_d"] + s["k_g"]) * n) / 4096
     return times
 
 json.dumps(run(ROUNDS, EPOCHS))
@@ -172,8 +192,12 @@ def _engine(page, url: str, rounds: int, epochs: int) -> dict:
     code = ENGINE_PY.replace("ROUNDS", str(rounds)).replace("EPOCHS", str(epochs))
     times = json.loads(page.evaluate(ENGINE_JS, [engine_sources(), code]))
     ganlab, plain = min(times["ganlab"]), min(times["plain"])
+    recording = min(times["ganlab_recording"])
     return {"ganlab_ms": round(ganlab, 4), "plain_ms": round(plain, 4),
             "ratio": round(ganlab / plain, 3), "epochs_per_s": round(1e3 / ganlab, 0),
+            "ganlab_recording_ms": round(recording, 4),
+            "recording_cost_percent": round(100 * (1 - ganlab / recording), 1),
+            "random_draws_ms": round(times["random_ms"], 4),
             "rounds": rounds, "epochs_per_round": epochs,
             "ganlab_ms_rounds": [round(t, 4) for t in times["ganlab"]],
             "plain_ms_rounds": [round(t, 4) for t in times["plain"]]}
