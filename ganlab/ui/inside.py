@@ -21,7 +21,7 @@ from pyscript import window
 from .. import encodings, fields, inside
 from .dom import el, on, proxy
 
-EVERY = 4       # while playing, the panel is refreshed on every EVERY-th redraw
+EVERY = 6       # while playing, the panel is refreshed on every EVERY-th redraw (10 a second at 60)
 
 
 class Inside:

@@ -80,9 +80,9 @@ class Painter:
 
     def draw(self, fr: fields.Frame, flags: int) -> None:
         """Paint frame `fr` with the layers in `flags` (a sum of FLAGS values)."""
-        lay = json.dumps(layout(fr))
-        if lay != self._layout:
-            self.view.setLayout(lay)
+        lay = layout(fr)
+        if lay != self._layout:             # compared as a dict: JSON only when it changed
+            self.view.setLayout(json.dumps(lay))
             self._layout = lay
         self.view.frame(pack(fr), flags)
 
