@@ -221,9 +221,14 @@ class Trainer:
                      centre=0.5)
         self.show_noise = noise.sample(rng, s["noise"], N_SHOW_FAKE, s["noise_dim"])
         self.show_real = self.sample_real(rng, N_SHOW_REAL)
-        self.metric_noise = noise.sample(rng, s["noise"], N_METRIC_FAKE, s["noise_dim"])
+        # The metric noise with a column of ones appended, as G's first layer reads it
+        # (see nn.MLP.bind): the KL/JS record, every 10 epochs, then copies nothing.
+        self._metric_rows = np.ones((N_METRIC_FAKE, s["noise_dim"] + 1))
+        self._metric_rows[:, :-1] = noise.sample(rng, s["noise"], N_METRIC_FAKE, s["noise_dim"])
+        self.metric_noise = self._metric_rows[:, :-1]
         metric_real = self.sample_real(rng, N_METRIC_REAL)
         self.real_hist = metrics.histogram(metric_real)
+        self._real_ref = metrics.Reference(self.real_hist)
         # Precision and recall use the first PR_POINTS of the same reals and fakes.
         self.pr_real = metric_real[:metrics.PR_POINTS].copy()
         self.pr_real_radii = metrics.knn_radii(self.pr_real)
@@ -595,8 +600,8 @@ class Trainer:
 
     def kl_js(self) -> tuple[float, float]:
         """KL(real || fake) and JS(real, fake) on the 30x30 grid, from fixed noise."""
-        fake_hist = metrics.histogram(self.generate(self.metric_noise))
-        return metrics.kl(self.real_hist, fake_hist), metrics.js(self.real_hist, fake_hist)
+        fake = self.G.forward(self._metric_rows, augmented=True)
+        return self._real_ref.kl_js(metrics.histogram(fake))
 
     def precision_recall(self) -> tuple[float, float]:
         """Precision and recall (metrics.precision_recall) of PR_POINTS fixed fakes

@@ -127,6 +127,29 @@ def test_js_is_symmetric_and_bounded():
 
 
 # ----- mode coverage -------------------------------------------------------------------
+@pytest.mark.parametrize("case", ["random", "same", "disjoint", "one cell"])
+def test_reference_gives_exactly_kl_and_js(case):
+    """The history's KL/JS (a real histogram made once) equals kl() and js() to the bit."""
+    rng = np.random.default_rng(3)
+    p = histogram(rng.random((5000, 2)) * [0.5, 1.0])
+    q = {"random": histogram(rng.random((2500, 2))), "same": p.copy(),
+         "disjoint": histogram(0.5 + rng.random((2500, 2)) * [0.5, 1.0]),
+         "one cell": histogram(np.full((2500, 2), 0.51))}[case]
+    assert metrics.Reference(p).kl_js(q) == (kl(p, q), js(p, q))
+
+
+def test_trainer_records_kl_and_js_of_its_fixed_fakes_exactly():
+    """Trainer.kl_js (no copy of the noise, the real side made once) is kl/js of the
+    histogram of G on the fixed metric noise, to the bit, as training goes on."""
+    from ganlab.gan import Trainer
+    for seed in (1, 2, 3):
+        t = Trainer({"preset": "ring", "seed": seed})
+        for _ in range(3):
+            t.train(40)
+            fake = histogram(t.generate(t.metric_noise))
+            assert t.kl_js() == (kl(t.real_hist, fake), js(t.real_hist, fake))
+
+
 def test_mode_coverage_counts_modes_and_share():
     modes = data.Mixture([(0.2, 0.2), (0.8, 0.8), (0.2, 0.8)], 0.02)
     rng = np.random.default_rng(5)
