@@ -37,3 +37,16 @@ export function layoutEdges() {
   }
   svg.innerHTML = parts.join("");    // our own constant markup: no user text
 }
+
+// The data flowing along the edges while playing: called with every drawn frame, it
+// moves the dashes 1.5 px every FLOW_EVERY frames (about 20 px a second at 60 frames a
+// second), so the graph is repainted a few times a second rather than every frame.
+const FLOW_EVERY = 4, reduced = matchMedia("(prefers-reduced-motion: reduce)");
+let flowFrames = 0, flowAt = 0;
+export function flowStep() {
+  if (reduced.matches || ++flowFrames % FLOW_EVERY) return;
+  const graph = el("overview");
+  if (!graph || graph.dataset.phase !== "play") return;
+  flowAt = (flowAt + 1.5) % 9;                    // one dash and gap: 9 px
+  el("edges").style.setProperty("--flow", `${-flowAt}px`);
+}

@@ -6,6 +6,7 @@
 // this file only places it.
 import { ARROW, DOT_LUT, FAKE, HEAT_LUT, REAL, bucket, el, lutCss, setupView, surface, viewBox }
   from "./canvas.js";
+import { flowStep } from "./graph.js";
 import { drawing, drawnLayer } from "./input.js";
 
 export const FLAG = { heat: 1, real: 2, fake: 4, manifold: 8, grad: 16, pred: 32 };
@@ -142,6 +143,7 @@ export function frameArray(d, flags) {
   state.lastFake = d.slice(L.fake[0], L.fake[0] + L.fake[1]);
   ctx.globalAlpha = 1;
   if (drawing.on) drawnLayer(ctx);
+  flowStep();
   const start = performance.now();
   thumbnails(d, L, n, m, k);
   // The page benchmark (tools/benchpage.py) sets this array to collect the thumbnails'

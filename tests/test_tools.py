@@ -42,3 +42,20 @@ def test_the_plain_reference_gan_trains():
     out = subprocess.run([sys.executable, "tools/plaingan_speed.py", "--epochs", "50"], cwd=ROOT,
                          capture_output=True, text=True)
     assert out.returncode == 0 and '"ms_per_epoch"' in out.stdout, out.stderr
+
+
+def test_the_frame_profile_times_a_copy_of_the_built_site_and_leaves_it_alone(tmp_path):
+    """tools/frameprofile.py adds its timers to a copy of dist/: every part of a frame
+    it names is still in the page's code (else it stops and says which), and the
+    built site itself keeps no timer."""
+    import build
+    from tools import frameprofile
+    build.build()
+    frameprofile.timed_copy(build.DIST, tmp_path / "site")
+    app = (tmp_path / "site" / "ganlab" / "ui" / "app.py").read_text()
+    assert app.count("PROF[") == len(frameprofile.RENDER_PARTS)
+    loop = (tmp_path / "site" / "ganlab" / "ui" / "loop.py").read_text()
+    assert "PROF['training']" in loop and "window.ganlabProf" in loop
+    assert '"./ganlab/ui/_prof.py"' in (tmp_path / "site" / "index.html").read_text()
+    assert "PROF" not in (build.DIST / "ganlab" / "ui" / "app.py").read_text()
+    assert not (build.DIST / "ganlab" / "ui" / "_prof.py").exists()

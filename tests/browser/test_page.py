@@ -303,6 +303,31 @@ def test_overview_graph_lights_up_what_each_step_uses(page, site_url, open_ready
     expect(graph).to_have_attribute("data-phase", "")
 
 
+def test_overview_graph_edges_flow_while_playing_and_stand_still_with_reduced_motion(
+        page, site_url, open_ready):
+    """While playing, the dashes move along the edges (the painter steps them every few
+    frames); paused, or when the browser prefers reduced motion, they stand still."""
+    open_ready(page, site_url)
+    edge = page.locator("#edges path").first
+    offset = lambda: edge.evaluate("e => getComputedStyle(e).strokeDashoffset")  # noqa: E731
+    dashes = lambda: edge.evaluate("e => getComputedStyle(e).strokeDasharray")  # noqa: E731
+    page.get_by_role("button", name="Play").click()
+    seen = set()
+    for _ in range(8):
+        redraw(page, 3)
+        seen.add(offset())
+    assert dashes() != "none" and len(seen) >= 3, seen
+    page.get_by_role("button", name="Pause").click()
+    assert dashes() == "none"
+    page.emulate_media(reduced_motion="reduce")
+    page.get_by_role("button", name="Play").click()
+    redraw(page, 10)
+    still = offset()
+    redraw(page, 10)
+    assert offset() == still == "0px"
+    page.get_by_role("button", name="Pause").click()
+
+
 def test_overview_graph_labels_follow_the_settings(page, site_url, open_ready):
     from pagekit import set_value
     open_ready(page, site_url)
