@@ -63,18 +63,36 @@ def activate(name: str, z: np.ndarray, out: np.ndarray | None = None) -> np.ndar
 
 
 def activation_grad(name: str, h: np.ndarray, dh: np.ndarray) -> np.ndarray:
-    """dL/dz for h = act(z), from the activation's *output* h and dL/dh (new array)."""
+    """dL/dz for h = act(z), from the activation's *output* h and dL/dh (a new array;
+    the derivatives themselves: `activation_grad_into`)."""
+    return activation_grad_into(name, h, dh.copy(), np.empty_like(h))
+
+
+def activation_grad_into(name: str, h: np.ndarray, dh: np.ndarray, scratch: np.ndarray) -> np.ndarray:
+    """dL/dz for h = act(z), from the activation's *output* h and dL/dh, written into
+    dh (returned); `scratch`, an array shaped like h, is worked in:
+
+        relu: dh * (h > 0)    leaky_relu: dh * (1 if h > 0 else LEAK)
+        tanh: dh * (1 - h^2)  sigmoid: dh * h (1 - h)    linear: dh
+
+    ReLU's mask is sign(h): h = max(z, 0) is 0 or positive, so its sign is exactly 0
+    or 1, in one contiguous pass, where h > 0 costs two in the browser (a bool array,
+    then its conversion inside the product)."""
     if name == "relu":
-        return dh * (h > 0)
-    if name == "leaky_relu":
-        return dh * np.where(h > 0, 1.0, LEAK)
-    if name == "tanh":
-        return dh * (1.0 - h * h)
-    if name == "sigmoid":
-        return dh * (h * (1.0 - h))
-    if name == "linear":
-        return dh.copy()
-    raise ValueError(f"unknown activation {name!r}")
+        np.sign(h, out=scratch)
+    elif name == "leaky_relu":
+        np.copyto(scratch, np.where(h > 0, 1.0, LEAK))
+    elif name == "tanh":
+        np.multiply(h, h, out=scratch)
+        np.subtract(1.0, scratch, out=scratch)
+    elif name == "sigmoid":
+        np.subtract(1.0, h, out=scratch)
+        np.multiply(h, scratch, out=scratch)
+    elif name == "linear":
+        return dh
+    else:
+        raise ValueError(f"unknown activation {name!r}")
+    return np.multiply(dh, scratch, out=dh)
 
 
 def activate_rows(name: str, a: np.ndarray) -> None:
@@ -130,12 +148,14 @@ class Batch:
         self._kind = kind
         self.grads: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
-    def grad(self, k: int) -> tuple[np.ndarray, np.ndarray]:
-        pair = self.grads.get(k)
-        if pair is None:
+    def grad(self, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(dL/dh with a spare column, its first columns, a scratch array of the same
+        shape for the activation's derivative) for layer k's output."""
+        triple = self.grads.get(k)
+        if triple is None:
             da = np.zeros(self.aug[k].shape).view(self._kind)
-            pair = self.grads[k] = (da, da[:, :-1])
-        return pair
+            triple = self.grads[k] = (da, da[:, :-1], np.zeros(da.shape).view(self._kind))
+        return triple
 
 
 class MLP:
@@ -254,26 +274,29 @@ class MLP:
         for k in range(len(dWb) - 1, 0, -1):
             np.matmul(b.augT[k], dz, out=dWb[k])            # dL/dWb = [a, 1].T @ dz
             # hidden_grad, written out (as in forward)
-            da, da_inner = b.grads.get(k) or b.grad(k)
+            da, da_inner, scratch = b.grads.get(k) or b.grad(k)
             np.matmul(dz, self.WT[k], out=da_inner)
             name = self.activation
-            dz = da_inner if name == "linear" else activation_grad(name, b.aug[k], da)[:, :-1]
+            if name != "linear":
+                activation_grad_into(name, b.aug[k], da, scratch)
+            dz = da_inner
         np.matmul(self._input.T, dz, out=dWb[0])
         return dz @ self.WT[0] if input_grad else None
 
     def hidden_grad(self, k: int, h_aug: np.ndarray, dz: np.ndarray, da: np.ndarray,
-                    da_inner: np.ndarray) -> np.ndarray:
-        """dL/dz of hidden layer k-1 (a strided (n, width) view) from dL/dz of layer k.
+                    da_inner: np.ndarray, scratch: np.ndarray) -> np.ndarray:
+        """dL/dz of hidden layer k-1 (a strided (n, width) view: `da_inner`) from dL/dz
+        of layer k.
 
         dL/dh = dz @ W[k].T is written into `da_inner`, the first columns of `da`, an
         array shaped like h_aug (with a spare column where h_aug has its ones), so that
         the activation's derivative runs over whole contiguous arrays (see
-        hidden_forward); the spare column is then dropped.
+        hidden_forward), in place, with `scratch` (shaped like da) to work in.
         """
         np.matmul(dz, self.WT[k], out=da_inner)
-        if self.activation == "linear":
-            return da_inner
-        return activation_grad(self.activation, h_aug, da)[:, :-1]
+        if self.activation != "linear":
+            activation_grad_into(self.activation, h_aug, da, scratch)
+        return da_inner
 
     def input_grad(self, d_out: np.ndarray, rows: slice = slice(None)) -> np.ndarray:
         """dL/d(input) for `rows` of the last forward batch, without touching `grad`.
@@ -284,8 +307,8 @@ class MLP:
         b = self._last
         dz = d_out
         for k in range(len(self.Wb) - 1, 0, -1):
-            da, da_inner = b.grad(k)
-            dz = self.hidden_grad(k, b.aug[k][rows], dz, da[rows], da_inner[rows])
+            da, da_inner, scratch = b.grad(k)
+            dz = self.hidden_grad(k, b.aug[k][rows], dz, da[rows], da_inner[rows], scratch[rows])
         return dz @ self.WT[0]
 
     # ----- the same passes in bounded pieces (huge networks and batches) ----------------
@@ -337,12 +360,10 @@ class MLP:
                         np.matmul(dz[r0:r1], self.WT[0], out=input_grad[r0:r1])
                         yield (r1 - r0) * self.W[0].size
                 return
-            da, da_inner = b.grad(k)
+            da, da_inner, scratch = b.grad(k)
             for r0, r1 in blocks(n, self.W[k].size, work, MIN_ROWS):
                 rows = slice(r0, r1)
-                g = self.hidden_grad(k, a[rows], dz[rows], da[rows], da_inner[rows])
-                if self.activation != "linear":   # a new array: keep it for the next layer
-                    da_inner[rows] = g
+                self.hidden_grad(k, a[rows], dz[rows], da[rows], da_inner[rows], scratch[rows])
                 yield (r1 - r0) * self.W[k].size
             dz = da_inner
 
