@@ -29,26 +29,39 @@ function heat(data, off, res) {
   canvas.getContext("2d").putImageData(state.image, 0, 0);
 }
 
+// A dot is drawn once into a small canvas, its stamp, which is then copied to each
+// point's place at whole pixels: copying a stamp costs the browser far less than
+// filling an arc, some 600 times a frame. Points coloured by D(x) take one of 9 stamps
+// (colour buckets), each inside a rim of its kind's colour.
+const stamps = new Map();
+function stamp(radius, fill, rim, width) {
+  const key = `${radius}|${fill}|${rim}|${width}`;
+  let c = stamps.get(key);
+  if (!c) {
+    if (stamps.size > 96) stamps.clear();       // a few sizes in use at a time
+    const size = Math.ceil(2 * radius + (rim ? width : 0) + 2);
+    c = document.createElement("canvas");
+    c.width = c.height = size;
+    const ctx = c.getContext("2d");
+    ctx.beginPath(); ctx.arc(size / 2, size / 2, radius, 0, 2 * Math.PI);
+    ctx.fillStyle = fill; ctx.fill();
+    if (rim) { ctx.strokeStyle = rim; ctx.lineWidth = width; ctx.stroke(); }
+    stamps.set(key, c);
+  }
+  return c;
+}
+
 function dots(s, d, off, n, radius, colour, verdict, voff) {
   const { ctx, W, H } = s;
-  if (!verdict) {
-    const path = new Path2D();
-    for (let i = 0; i < n; i++) {
-      const x = d[off + 2 * i] * W, y = (1 - d[off + 2 * i + 1]) * H;
-      path.moveTo(x + radius, y); path.arc(x, y, radius, 0, 2 * Math.PI);
-    }
-    ctx.fillStyle = colour; ctx.fill(path);
-    return;
-  }
-  // Coloured by D(x): group into 9 colour buckets, one fill each.
-  const paths = Array.from({ length: 9 }, () => new Path2D());
+  const marks = verdict
+    ? Array.from({ length: 9 }, (_, b) => stamp(radius, lutCss(DOT_LUT, b / 8), colour, s.dpr))
+    : [stamp(radius, colour, null, 0)];
+  const half = marks[0].width / 2;
   for (let i = 0; i < n; i++) {
     const x = d[off + 2 * i] * W, y = (1 - d[off + 2 * i + 1]) * H;
-    const b = Math.max(0, Math.min(8, Math.round(d[voff + i] * 8) || 0));   // colour b / 8
-    paths[b].moveTo(x + radius, y); paths[b].arc(x, y, radius, 0, 2 * Math.PI);
+    const b = verdict ? Math.max(0, Math.min(8, Math.round(d[voff + i] * 8) || 0)) : 0;  // colour b / 8
+    ctx.drawImage(marks[b], Math.round(x - half), Math.round(y - half));
   }
-  ctx.strokeStyle = colour; ctx.lineWidth = s.dpr;
-  paths.forEach((p, b) => { ctx.fillStyle = lutCss(DOT_LUT, b / 8); ctx.fill(p); ctx.stroke(p); });
 }
 
 // Each fake's gradient line: from the point to the point plus its drawn offset. The
@@ -95,22 +108,45 @@ function specks(s, d, off, n, colour, size) {
   for (let i = 0; i < n; i++) ctx.fillRect(d[off + 2 * i] * W - r / 2, (1 - d[off + 2 * i + 1]) * H - r / 2, r, r);
 }
 
-// Specks coloured by D(x) (the predictions' thumbnails), each inside a rim of its
-// kind's colour (a verdict near 0.5 is near white): 9 colour buckets as in `dots`,
-// each one fillStyle. At thumbnail size a square reads as a dot, and filling squares
-// costs the browser far less than outlined arcs, every frame.
-const SPECK_CSS = Array.from({ length: 9 }, (_, b) => lutCss(DOT_LUT, b / 8));
-function verdictSpecks(s, d, off, n, colour, voff) {
-  const { ctx, W, H } = s, rim = 2.6 * s.dpr, r = 1.4 * s.dpr, which = new Int8Array(n);
-  ctx.fillStyle = colour;
-  for (let i = 0; i < n; i++) {
-    ctx.fillRect(d[off + 2 * i] * W - rim / 2, (1 - d[off + 2 * i + 1]) * H - rim / 2, rim, rim);
-    which[i] = Math.max(0, Math.min(8, Math.round(d[voff + i] * 8) || 0));
+// The thumbnails' specks are written straight into the canvas's pixels (one
+// putImageData per thumbnail), not drawn as shapes: thousands of small squares a
+// frame cost the browser far more as canvas calls. A speck is a block of whole pixels.
+const images = new Map();
+function pixels(s) {
+  let img = images.get(s.ctx.canvas);
+  if (!img || img.width !== s.W || img.height !== s.H) {
+    img = s.ctx.createImageData(s.W, s.H);
+    images.set(s.ctx.canvas, img);
   }
-  for (let b = 0; b < 9; b++) {
-    ctx.fillStyle = SPECK_CSS[b];
-    for (let i = 0; i < n; i++) {
-      if (which[i] === b) ctx.fillRect(d[off + 2 * i] * W - r / 2, (1 - d[off + 2 * i + 1]) * H - r / 2, r, r);
+  const px = new Uint32Array(img.data.buffer);
+  px.fill(0);
+  return { img, px };
+}
+// A colour as one 32-bit pixel (RGBA bytes in memory order, little-endian).
+const pixel = ([r, g, b]) => ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0;
+const hexRgb = c => [1, 3, 5].map(i => parseInt(c.slice(i, i + 2), 16));
+const PX = { [REAL]: pixel(hexRgb(REAL)), [FAKE]: pixel(hexRgb(FAKE)) };
+const VERDICT_PX = Array.from({ length: 9 }, (_, b) => {
+  const j = Math.round(b / 8 * 255) * 4;
+  return pixel([DOT_LUT[j], DOT_LUT[j + 1], DOT_LUT[j + 2]]);
+});
+function block(px, W, H, cx, cy, size, value) {
+  const x0 = Math.max(0, Math.round(cx - size / 2)), y0 = Math.max(0, Math.round(cy - size / 2));
+  const x1 = Math.min(W, x0 + size), y1 = Math.min(H, y0 + size);
+  for (let y = y0; y < y1; y++) px.fill(value, y * W + x0, y * W + x1);
+}
+// Specks of one colour; with `voff`, filled with D(x)'s colour inside a rim of `colour`
+// (a verdict near 0.5 is near white).
+function pixelSpecks(s, px, d, off, n, colour, size, voff = -1) {
+  const { W, H } = s, rim = Math.max(1, Math.round(size * s.dpr)), value = PX[colour];
+  const inner = Math.max(1, rim - 2 * Math.max(1, Math.round(0.6 * s.dpr)));
+  for (let i = 0; i < n; i++) {
+    const x = d[off + 2 * i] * W, y = (1 - d[off + 2 * i + 1]) * H;
+    if (!(Number.isFinite(x) && Number.isFinite(y))) continue;
+    block(px, W, H, x, y, rim, value);
+    if (voff >= 0) {
+      const b = Math.max(0, Math.min(8, Math.round(d[voff + i] * 8) || 0));
+      block(px, W, H, x, y, inner, VERDICT_PX[b]);
     }
   }
 }
@@ -185,23 +221,23 @@ export function clearMarks() { state.ghosts = null; }
 // The model graph's live pictures, redrawn with the main view.
 function thumbnails(d, L, n, m, k) {
   const t = id => { const c = el(id); const s = surface(c, 48); s.ctx.clearRect(0, 0, s.W, s.H); return s; };
-  let s = t("thumb-noise");
-  specks(s, d, L.noise[0], m, FAKE, 1.6);
-  s = t("thumb-gen");
+  const specksOf = (id, off, count, colour, size, voff) => {
+    const s = surface(el(id), 48), { img, px } = pixels(s);
+    pixelSpecks(s, px, d, off, count, colour, size, voff);
+    s.ctx.putImageData(img, 0, 0);
+    return s;
+  };
+  specksOf("thumb-noise", L.noise[0], m, FAKE, 1.6);
+  let s = t("thumb-gen");
   if (k > 0) manifold(s, d, L.manifold[0], k, L.shade[0], L.curve);
-  s = t("thumb-real");
-  specks(s, d, L.real[0], n, REAL, 1.6);
-  s = t("thumb-fake");
-  specks(s, d, L.fake[0], m, FAKE, 1.6);
+  specksOf("thumb-real", L.real[0], n, REAL, 1.6);
+  specksOf("thumb-fake", L.fake[0], m, FAKE, 1.6);
   s = t("thumb-disc");
   s.ctx.imageSmoothingEnabled = true;
   s.ctx.drawImage(el("heat"), 0, 0, s.W, s.H);
-  s = t("thumb-pred-real");
-  verdictSpecks(s, d, L.real[0], n, REAL, L.d_real[0]);
-  s = t("thumb-pred-fake");
-  verdictSpecks(s, d, L.fake[0], m, FAKE, L.d_fake[0]);
-  s = t("thumb-grad");
-  specks(s, d, L.fake[0], m, FAKE, 1.2);
+  specksOf("thumb-pred-real", L.real[0], n, REAL, 3, L.d_real[0]);
+  specksOf("thumb-pred-fake", L.fake[0], m, FAKE, 3, L.d_fake[0]);
+  s = specksOf("thumb-grad", L.fake[0], m, FAKE, 1.2);
   arrows(s, d, L.fake[0], L.arrows[0], m, 1);
 }
 
