@@ -81,6 +81,55 @@ def frame(trainer, res: int = HEAT_RES, with_manifold: bool = True) -> Frame:
     return out
 
 
+def frame_work(trainer, res: int = HEAT_RES) -> int:
+    """About how many multiply-adds `frame` does: a discriminator pass over the grid and
+    the shown samples, and back from the fakes; generator passes over the shown noise
+    and the noise grid."""
+    rows_d = res * res + len(trainer.show_real) + 2 * len(trainer.show_noise)
+    rows_g = len(trainer.show_noise) + MANIFOLD_RES * MANIFOLD_RES
+    return trainer.D.params.size * rows_d + trainer.G.params.size * rows_g
+
+
+def frame_pieces(trainer, res: int = HEAT_RES, work: int = 1 << 22):
+    """`frame(trainer, res)` in bounded pieces, for networks so big that one frame's
+    passes would hold the page up: a generator that yields after each piece (at most
+    `work` multiply-adds, see nn.MLP.forward_pieces) and returns the Frame, with the
+    same numbers as frame(). It uses buffers of its own (training's are untouched),
+    but the networks must not change until it is done."""
+    from .nn import Batch
+    G, D = trainer.G, trainer.D
+    loss = losses.get(trainer.settings["loss"])
+    z, real = trainer.show_noise, trainer.show_real
+    g, n, m = res * res, len(real), len(z)
+
+    def augmented(x):
+        a = np.ones((len(x), x.shape[1] + 1))
+        a[:, :-1] = x
+        return a
+    fake = np.empty((m, 2))
+    yield from G.forward_pieces(Batch(G, m), augmented(z), fake, work)
+    logits = np.empty((g + n + m, 1))
+    yield from D.forward_pieces(Batch(D, g + n + m),
+                                augmented(np.concatenate((grid_points(res), real, fake))), logits, work)
+    verdict = loss.realness(logits, reference=logits[:g]).ravel()
+    # The pull on each fake (as in frame): D once more over the fakes alone, and back.
+    _, dl = loss.g_loss(logits[g + n:], losses.targets(m))
+    b = Batch(D, m)
+    yield from D.forward_pieces(b, augmented(fake), np.empty((m, 1)), work)
+    arrows = np.empty((m, 2))
+    yield from D.backward_pieces(b, dl, work, params=False, input_grad=arrows)
+    arrows *= -m
+    s = trainer.settings
+    dim = s["noise_dim"]
+    zg, mass = _noise_grid(s["noise"], dim, CURVE_RES if dim == 1 else MANIFOLD_RES)
+    pts = np.empty((len(zg), 2))
+    yield from G.forward_pieces(Batch(G, len(zg)), augmented(zg), pts, work)
+    return Frame(heat=verdict[:g].reshape(res, res), real=real, fake=fake,
+                 d_real=verdict[g:g + n], d_fake=verdict[g + n:], arrows=arrows,
+                 noise=noise_view(s["noise"], z), manifold=pts,
+                 shade=_shade(pts, dim, MANIFOLD_RES, mass), grid=noise_grid_view(trainer))
+
+
 def noise_view(kind: str, z: np.ndarray) -> np.ndarray:
     """Noise vectors placed in the unit square to be drawn (the noise node's picture):
     the first two coordinates, uniform [-1, 1) mapped onto [0, 1), Gaussian noise's
@@ -112,6 +161,11 @@ def manifold(trainer, res: int = MANIFOLD_RES) -> tuple[np.ndarray, np.ndarray]:
     dim = s["noise_dim"]
     z, mass = _noise_grid(s["noise"], dim, CURVE_RES if dim == 1 else res)
     pts = trainer.G.forward(z)
+    return pts, _shade(pts, dim, res, mass)
+
+
+def _shade(pts: np.ndarray, dim: int, res: int, mass: float) -> np.ndarray:
+    """The manifold's density shade per cell (per segment for 1D noise), see `manifold`."""
     if dim == 1:
         d = np.diff(pts, axis=0)
         size = np.hypot(d[:, 0], d[:, 1])
@@ -123,4 +177,4 @@ def manifold(trainer, res: int = MANIFOLD_RES) -> tuple[np.ndarray, np.ndarray]:
         size = 0.5 * np.abs(d1[..., 0] * d2[..., 1] - d1[..., 1] * d2[..., 0])
     density = mass / np.maximum(size, 1e-12)
     average = mass * size.size / max(float(size.sum()), 1e-12)
-    return pts, density / (density + average)
+    return density / (density + average)

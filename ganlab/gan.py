@@ -229,6 +229,7 @@ class Trainer:
         metric_real = self.sample_real(rng, N_METRIC_REAL)
         self.real_hist = metrics.histogram(metric_real)
         self._real_ref = metrics.Reference(self.real_hist)
+        self.metric_fakes: tuple[int, np.ndarray] | None = None   # (epoch, G of the metric noise)
         # Precision and recall use the first PR_POINTS of the same reals and fakes.
         self.pr_real = metric_real[:metrics.PR_POINTS].copy()
         self.pr_real_radii = metrics.knn_radii(self.pr_real)
@@ -528,7 +529,10 @@ class Trainer:
             return
         h = self.history
         if h.due("metrics", e):
-            h.add("metrics", e, *self.kl_js())
+            fake = self.G.forward(self._metric_rows, augmented=True)
+            # Kept (a fresh array) for the page's readout, whose mode count reads them.
+            self.metric_fakes = (e, fake)
+            h.add("metrics", e, *self._real_ref.kl_js(metrics.histogram(fake)))
         if h.due("quality", e):
             h.add("quality", e, *self.precision_recall())
         if h.due("snapshots", e):

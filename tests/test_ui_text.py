@@ -150,3 +150,27 @@ def test_explanations_say_probability_only_for_losses_that_have_one():
         assert "probability" in overview.explanation("d", make_settings(loss=loss))
     for loss in ("least_squares", "hinge", "wasserstein"):
         assert "probability" not in overview.explanation("d", make_settings(loss=loss))
+
+
+def test_the_readout_counts_modes_from_the_records_own_fakes_and_skips_a_huge_pass():
+    """The sentence under the charts pairs each precision/recall record with the mode
+    count of the same epoch's fakes (those the KL/JS record made, no second pass); for
+    a generator whose pass would hold the page up it leaves the mode count out."""
+    import numpy as np
+    from ganlab import data, metrics
+    from ganlab.gan import Trainer
+    from ganlab.ui import overview
+    for seed in (1, 2, 3):
+        t = Trainer({"preset": "gaussians", "seed": seed})
+        t.train(50)
+        epoch, fake = t.metric_fakes
+        assert epoch == 50 == t.history.quality[-1][0]
+        np.testing.assert_array_equal(fake, t.generate(t.metric_noise))
+        quality = t.history.quality[-1]
+        want = metrics.verdict(quality[1], quality[2], metrics.mode_coverage(fake, data.modes("gaussians")))
+        assert f"At epoch 50: {want}." in overview.metrics_sentence(t)
+    big = Trainer({"preset": "gaussians", "g_layers": 6, "g_units": 128, "seed": 1})
+    assert overview._modes(big, 0) is not None            # the record's own fakes
+    big.metric_fakes = None                               # e.g. a model just loaded
+    assert overview._modes(big, 0) is None
+    assert overview._modes(t, 50) is not None

@@ -70,7 +70,7 @@ def timed_copy(dist: Path, to: Path) -> None:
              "            PROF['ticks'] += 1\n            window.ganlabProf = __import__('json').dumps(PROF)\n")
 
 
-def run(seconds: float, inside: bool, reduce_motion: bool = False) -> dict:
+def run(seconds: float, inside: bool, reduce_motion: bool = False, settings: str = "seed=1") -> dict:
     import build
     from playwright.sync_api import sync_playwright
 
@@ -84,7 +84,7 @@ def run(seconds: float, inside: bool, reduce_motion: bool = False) -> dict:
                 browser = p.chromium.launch(**LAUNCH)
                 page = browser.new_page(viewport={"width": 1440, "height": 900},
                                         reduced_motion="reduce" if reduce_motion else "no-preference")
-                page.goto(f"{url}index.html#seed=1")       # GAN Lab's defaults, a new model
+                page.goto(f"{url}index.html#{settings}")     # default: GAN Lab's defaults, a new model
                 wait_ready(page)
                 if inside:
                     page.click("#inside-toggle")
@@ -102,7 +102,8 @@ def run(seconds: float, inside: bool, reduce_motion: bool = False) -> dict:
     epochs = d.pop("epochs")
     parts = {k: round(1e3 * v / ticks, 3) for k, v in sorted(d.items(), key=lambda kv: -kv[1])}
     frame = 1e3 * seconds / ticks
-    return {"seconds": seconds, "inside_open": inside, "reduced_motion": reduce_motion, "frames_per_s": round(ticks / seconds, 1),
+    return {"seconds": seconds, "settings": settings, "inside_open": inside,
+            "reduced_motion": reduce_motion, "frames_per_s": round(ticks / seconds, 1),
             "epochs_per_s": round(epochs / seconds), "frame_ms": round(frame, 2),
             "ms_per_frame": parts,
             "browser_ms_per_frame": round(frame - sum(parts.values()), 2)}
@@ -114,8 +115,10 @@ def main(argv=None) -> int:
     ap.add_argument("--inside", action="store_true", help="open the Look inside panel first")
     ap.add_argument("--reduce-motion", action="store_true",
                     help="as a browser that prefers reduced motion (the graph's edges stand still)")
+    ap.add_argument("--settings", default="seed=1",
+                    help="the page's address hash (default seed=1: GAN Lab's defaults, a new model)")
     args = ap.parse_args(argv)
-    print(json.dumps(run(args.seconds, args.inside, args.reduce_motion), indent=1))
+    print(json.dumps(run(args.seconds, args.inside, args.reduce_motion, args.settings), indent=1))
     return 0
 
 

@@ -493,13 +493,16 @@ class App:
         self.loop.dirty = True
 
     # ----- rendering -------------------------------------------------------------------------------
-    def render(self) -> None:
+    def render(self, fr=None) -> None:
+        """Draw frame `fr` (made in pieces for a big model) or, by default, the model now."""
         t = self.trainer
         if t.diverged and not np.isfinite(t.G.params).all():
             return      # nothing sensible to draw; the message says why
-        fr = paint.frame_of(t)
-        note = (f" · big model: coarser background, redrawn every {self.loop._skip} frames"
-                if paint.coarse(t) and self.loop._skip > 1 else "")
+        if fr is None:
+            fr = paint.frame_of(t)
+        every = self.loop.redraw_frames
+        note = (f" · big model: coarser background, redrawn every {every} frames"
+                if paint.coarse(t) and every > 1 else "")
         if note != self._note:
             self._note = el("view-note").textContent = note
         self.painter.draw(fr, self.flags)

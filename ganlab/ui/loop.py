@@ -10,8 +10,10 @@ a machine busy with something else) and creeps back up while frames are on
 time. An epoch longer than STEPWISE_S (huge networks or batches) is spread over
 frames a step at a time (Trainer.epoch_steps), so Pause and the other controls
 still answer; every new model's first epoch goes that way until
-it has been timed. One proxy for the frame callback is made at start-up and
-reused; nothing grows per frame.
+it has been timed. A model so big that one frame's views would hold the page up
+gets its picture made over several frames, piece by piece, training waiting
+meanwhile (paint.frame_job). One proxy for the frame callback is made at
+start-up and reused; nothing grows per frame.
 """
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ from collections import deque
 
 from pyscript import document, window
 from pyscript.ffi import create_proxy
+
+from . import paint
 
 FRAME_MS = 16.7
 MIN_BUDGET_MS, MAX_BUDGET_MS = 2.0, 10.0
@@ -50,6 +54,9 @@ class Loop:
         self.mid_step = False         # the epoch in progress is inside a step
         self.jobs = deque()           # queued work (a huge Step, train(n)): (pieces, done)
         self._skip = 0                # frames left before the views are redrawn
+        self._view = None             # a picture in the making: (pieces, trainer, generation)
+        self._view_ticks = 0          # frames it has taken so far
+        self.redraw_frames = 1        # frames between two redraws of the views, about
         self._frame_ms = self.budget_ms   # this frame's training budget
         self._proxy = create_proxy(self._tick)
         self._window_start = time.perf_counter()
@@ -190,7 +197,17 @@ class Loop:
             # A frame that will not redraw the views may train for longer.
             self._frame_ms = (self.budget_ms if self._skip <= 1
                               else min(self.cap_ms, FRAME_MS - MARGIN_MS))
-            if self.jobs and not self.mid_step:
+            if self._view is not None:
+                # A picture of a big model in the making: this frame's time goes to it,
+                # and training waits, so that the picture shows one moment.
+                self._view_ticks += 1
+                fr = self._advance_view(time.perf_counter() + self._frame_ms / 1000.0)
+                if fr is not None:
+                    # As many frames of training as the picture took, then the next one.
+                    self._skip = min(12, self._view_ticks)
+                    self.redraw_frames = self._view_ticks + self._skip
+                    self._paint(fr)
+            elif self.jobs and not self.mid_step:
                 before = self.app.trainer.epoch_count
                 self._run_jobs(time.perf_counter() + self._frame_ms / 1000.0)
                 epochs = max(0, self.app.trainer.epoch_count - before)
@@ -202,13 +219,18 @@ class Loop:
             # A view that takes long to draw (a big discriminator over the grid) is
             # redrawn every few frames while training, so the frames keep coming.
             self._skip -= 1
-            if self.dirty and (self._skip <= 0 or not (self.playing or self.jobs)):
+            if (self._view is None and self.dirty
+                    and (self._skip <= 0 or not (self.playing or self.jobs))):
                 self._skip = min(6, int(self.draw_ms // 8) + 1)
                 self.dirty = False
-                start = time.perf_counter()
-                self.app.render()
-                draw_ms = self.draw_ms = (time.perf_counter() - start) * 1000.0
-                self.budget_ms = min(self.cap_ms, max(MIN_BUDGET_MS, FRAME_MS - draw_ms - MARGIN_MS))
+                t = self.app.trainer
+                if paint.in_pieces(t):
+                    # One frame's passes would hold the page up: make the picture over
+                    # the next frames, piece by piece (fields.frame_pieces).
+                    self._view, self._view_ticks = (paint.frame_job(t), t, t.generation), 0
+                else:
+                    self.redraw_frames = self._skip
+                    self._paint(None)
             self._window_frames += 1
             self._window_epochs += epochs
             self._readouts()
@@ -219,6 +241,31 @@ class Loop:
             window.console.error(f"ganlab loop: {err!r}")
         finally:
             window.requestAnimationFrame(self._proxy)
+
+    def _paint(self, fr) -> None:
+        """Draw the views and charts (of frame `fr`, made piece by piece, or of now),
+        and fit the next frames' training budget to what drawing took."""
+        start = time.perf_counter()
+        self.app.render(fr)
+        draw_ms = self.draw_ms = (time.perf_counter() - start) * 1000.0
+        self.budget_ms = min(self.cap_ms, max(MIN_BUDGET_MS, FRAME_MS - draw_ms - MARGIN_MS))
+
+    def _advance_view(self, deadline: float):
+        """Work on the picture in the making until `deadline`; return its Frame once
+        done, else None. A picture of a model since replaced is dropped (and redone)."""
+        job, of, generation = self._view
+        t = self.app.trainer
+        if of is not t or generation != t.generation:
+            self._view, self.dirty = None, True
+            return None
+        clock = time.perf_counter
+        try:
+            while clock() < deadline:
+                next(job)
+        except StopIteration as done:
+            self._view = None
+            return done.value
+        return None
 
     def _readouts(self) -> None:
         epoch = self.app.trainer.epoch_count

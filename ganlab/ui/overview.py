@@ -133,10 +133,30 @@ def metrics_sentence(trainer) -> str:
         # precision/recall record (every 50 epochs), not once per KL/JS record (every
         # 10, nearly every frame while playing), and kept with the history it read.
         if _verdict[:2] != [h, quality[0]]:
-            _verdict[:] = [h, quality[0],
-                           metrics.verdict(quality[1], quality[2], trainer.mode_coverage())]
+            _verdict[:] = [h, quality[0], metrics.verdict(quality[1], quality[2],
+                                                          _modes(trainer, quality[0]))]
         text += f" At epoch {quality[0]:,}: {_verdict[2]}."
     return text
 
 
 _verdict: list = [None, None, None]     # [history, epoch of its precision/recall row, verdict]
+MODES_WORK = 1 << 25    # multiply-adds of a generator pass the readout may make (~40 ms)
+
+
+def _modes(trainer, epoch: int) -> dict | None:
+    """Mode coverage at `epoch`, for the readout: from the fakes the KL/JS record of
+    that epoch made (Trainer.metric_fakes), else from a generator pass now if it is
+    quick; None (no mode count in the sentence) for a preset without known modes, or
+    when the pass would hold a big model's page up."""
+    from .. import data, metrics
+    modes = data.modes(trainer.settings["preset"])
+    if modes is None:
+        return None
+    known = trainer.metric_fakes
+    if known is not None and known[0] == epoch:
+        fake = known[1]
+    elif trainer.G.params.size * len(trainer.metric_noise) <= MODES_WORK:
+        fake = trainer.generate(trainer.metric_noise)
+    else:
+        return None
+    return metrics.mode_coverage(fake, modes)

@@ -40,7 +40,26 @@ def coarse(trainer) -> bool:
 def frame_of(trainer) -> fields.Frame:
     """The frame the page paints for `trainer` (the manifold always: the generator's
     thumbnail shows it)."""
-    return fields.frame(trainer, res=fields.HEAT_RES // 2 if coarse(trainer) else fields.HEAT_RES)
+    return fields.frame(trainer, res=_res(trainer))
+
+
+VIEW_WORK = 1 << 23     # a frame whose passes take more multiply-adds (~10 ms) is made in pieces
+
+
+def in_pieces(trainer) -> bool:
+    """Whether one frame's passes (fields.frame_work) are too long for one animation
+    frame: then the loop makes the picture over several (frame_job)."""
+    return fields.frame_work(trainer, _res(trainer)) > VIEW_WORK
+
+
+def frame_job(trainer):
+    """frame_of(trainer) in bounded pieces (fields.frame_pieces): a generator whose
+    return value is the Frame."""
+    return fields.frame_pieces(trainer, _res(trainer))
+
+
+def _res(trainer) -> int:
+    return fields.HEAT_RES // 2 if coarse(trainer) else fields.HEAT_RES
 
 
 def tile_points() -> dict[str, np.ndarray]:
