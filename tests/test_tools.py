@@ -59,3 +59,19 @@ def test_the_frame_profile_times_a_copy_of_the_built_site_and_leaves_it_alone(tm
     assert '"./ganlab/ui/_prof.py"' in (tmp_path / "site" / "index.html").read_text()
     assert "PROF" not in (build.DIST / "ganlab" / "ui" / "app.py").read_text()
     assert not (build.DIST / "ganlab" / "ui" / "_prof.py").exists()
+
+
+def test_the_frame_profile_reads_each_threads_cpu_time_per_frame_from_a_trace(tmp_path):
+    """thread_ms: the tasks' thread time (tdur, in microseconds) per animation frame,
+    by thread name, busiest first; wall time (dur) is not what it reads."""
+    import json
+    from tools.frameprofile import thread_ms
+    meta = [{"ph": "M", "name": "thread_name", "pid": 1, "tid": t, "args": {"name": n}}
+            for t, n in ((1, "CrRendererMain"), (2, "VizCompositorThread"))]
+    task = lambda tid, tdur: {"ph": "X", "name": "ThreadControllerImpl::RunTask",  # noqa: E731
+                              "pid": 1, "tid": tid, "dur": 10 * tdur, "tdur": tdur}
+    frame = {"ph": "X", "name": "FireAnimationFrame", "pid": 1, "tid": 1, "dur": 5}
+    trace = tmp_path / "trace.json"
+    trace.write_text(json.dumps({"traceEvents": meta + [task(1, 3000), task(1, 5000), task(2, 1000),
+                                                        frame, frame]}))
+    assert thread_ms(trace) == {"frames": 2, "CrRendererMain": 4.0, "VizCompositorThread": 0.5}

@@ -11,7 +11,11 @@ of a frame beyond these is the browser's own work (layout, painting the canvases
 compositing), which in headless Chromium on this machine is done in software.
 
 `--inside` opens the "Look inside" panel first; `--reduce-motion` plays it as a
-browser that prefers reduced motion does (the model graph's edges stand still). A developer tool, not shipped.
+browser that prefers reduced motion does (the model graph's edges stand still);
+`--settings` takes the page's address hash. It also prints each busy thread's CPU
+time per frame from Chrome's trace: on a shared machine whose speed changes from
+minute to minute, that (with `--per-frame 10`, a fixed workload) is the figure to
+compare two builds by. A developer tool, not shipped.
 """
 from __future__ import annotations
 
@@ -70,7 +74,30 @@ def timed_copy(dist: Path, to: Path) -> None:
              "            PROF['ticks'] += 1\n            window.ganlabProf = __import__('json').dumps(PROF)\n")
 
 
-def run(seconds: float, inside: bool, reduce_motion: bool = False, settings: str = "seed=1") -> dict:
+def thread_ms(trace: Path) -> dict:
+    """CPU time per animation frame of each busy thread in a Chrome trace (its tasks'
+    thread time, `tdur`): unlike wall time, it does not grow when the machine is busy
+    with something else, so two builds compare fairly on a noisy machine."""
+    events = json.loads(trace.read_text())
+    events = events["traceEvents"] if isinstance(events, dict) else events
+    names = {(e["pid"], e["tid"]): e["args"]["name"] for e in events
+             if e.get("ph") == "M" and e.get("name") == "thread_name"}
+    busy: dict[str, float] = {}
+    frames = 0
+    for e in events:
+        thread = names.get((e.get("pid"), e.get("tid")), "?")
+        if e.get("ph") != "X":
+            continue
+        if e.get("name") == "ThreadControllerImpl::RunTask" and "tdur" in e:
+            busy[thread] = busy.get(thread, 0.0) + e["tdur"] / 1e3
+        elif e.get("name") == "FireAnimationFrame" and thread == "CrRendererMain":
+            frames += 1
+    top = sorted(busy.items(), key=lambda kv: -kv[1])[:4]
+    return {"frames": frames, **{name: round(ms / max(frames, 1), 2) for name, ms in top}}
+
+
+def run(seconds: float, inside: bool, reduce_motion: bool = False, settings: str = "seed=1",
+        per_frame: int = 0) -> dict:
     import build
     from playwright.sync_api import sync_playwright
 
@@ -88,13 +115,19 @@ def run(seconds: float, inside: bool, reduce_motion: bool = False, settings: str
                 wait_ready(page)
                 if inside:
                     page.click("#inside-toggle")
+                if per_frame:
+                    page.select_option("#speed", str(per_frame))
                 page.click("#play")
                 page.wait_for_timeout(1000)
                 start = json.loads(page.evaluate("window.ganlabProf"))
+                trace = Path(tmp) / "trace.json"
+                browser.start_tracing(page=page, path=str(trace), categories=["toplevel", "devtools.timeline"])
                 page.wait_for_timeout(int(seconds * 1000))
+                browser.stop_tracing()
                 end = json.loads(page.evaluate("window.ganlabProf"))
                 page.click("#play")
                 browser.close()
+            threads = thread_ms(trace)
         finally:
             server.shutdown()
     d = {k: end[k] - start.get(k, 0.0) for k in end}
@@ -106,7 +139,8 @@ def run(seconds: float, inside: bool, reduce_motion: bool = False, settings: str
             "reduced_motion": reduce_motion, "frames_per_s": round(ticks / seconds, 1),
             "epochs_per_s": round(epochs / seconds), "frame_ms": round(frame, 2),
             "ms_per_frame": parts,
-            "browser_ms_per_frame": round(frame - sum(parts.values()), 2)}
+            "browser_ms_per_frame": round(frame - sum(parts.values()), 2),
+            "thread_cpu_ms_per_frame": threads}
 
 
 def main(argv=None) -> int:
@@ -115,10 +149,14 @@ def main(argv=None) -> int:
     ap.add_argument("--inside", action="store_true", help="open the Look inside panel first")
     ap.add_argument("--reduce-motion", action="store_true",
                     help="as a browser that prefers reduced motion (the graph's edges stand still)")
+    ap.add_argument("--per-frame", type=int, default=0, choices=(0, 1, 10, 100),
+                    help="epochs per frame, as the speed control sets them (0: as fast as possible); "
+                         "a fixed number makes the threads' CPU time per frame comparable between builds")
     ap.add_argument("--settings", default="seed=1",
                     help="the page's address hash (default seed=1: GAN Lab's defaults, a new model)")
     args = ap.parse_args(argv)
-    print(json.dumps(run(args.seconds, args.inside, args.reduce_motion, args.settings), indent=1))
+    print(json.dumps(run(args.seconds, args.inside, args.reduce_motion, args.settings, args.per_frame),
+                     indent=1))
     return 0
 
 
