@@ -130,10 +130,14 @@ const VERDICT_PX = Array.from({ length: 9 }, (_, b) => {
   const j = Math.round(b / 8 * 255) * 4;
   return pixel([DOT_LUT[j], DOT_LUT[j + 1], DOT_LUT[j + 2]]);
 });
+// The pixels of a size x size block centred on (cx, cy) that fall on the canvas
+// (a point outside the square draws nothing, as a shape would).
 function block(px, W, H, cx, cy, size, value) {
-  const x0 = Math.max(0, Math.round(cx - size / 2)), y0 = Math.max(0, Math.round(cy - size / 2));
-  const x1 = Math.min(W, x0 + size), y1 = Math.min(H, y0 + size);
-  for (let y = y0; y < y1; y++) px.fill(value, y * W + x0, y * W + x1);
+  const left = Math.round(cx - size / 2), top = Math.round(cy - size / 2);
+  const x0 = Math.max(0, left), x1 = Math.min(W, left + size);
+  for (let y = Math.max(0, top); y < Math.min(H, top + size); y++) {
+    if (x0 < x1) px.fill(value, y * W + x0, y * W + x1);
+  }
 }
 // Specks of one colour; with `voff`, filled with D(x)'s colour inside a rim of `colour`
 // (a verdict near 0.5 is near white).
