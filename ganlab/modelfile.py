@@ -179,6 +179,7 @@ def from_dict(d) -> Trainer:
         t.last_d_loss = _opt_float(d["last_d_loss"], "last_d_loss")
         t.last_g_loss = _opt_float(d["last_g_loss"], "last_g_loss")
         t.history = _history(d["history"], t.epoch_count)
+        t.metric_fakes = None   # made by the fresh model's record, not by the loaded one
         # The reason is ours to word: a file's own text is not shown to the learner.
         t.diverged = None if d.get("diverged") is None else DIVERGED
     except ModelFileError:

@@ -174,3 +174,14 @@ def test_the_readout_counts_modes_from_the_records_own_fakes_and_skips_a_huge_pa
     big.metric_fakes = None                               # e.g. a model just loaded
     assert overview._modes(big, 0) is None
     assert overview._modes(t, 50) is not None
+
+
+def test_a_loaded_model_does_not_reuse_the_fresh_models_record_fakes():
+    """Loading a model file starts from a fresh model (whose epoch-0 record made fakes
+    of its own): those must not stand for the loaded model's."""
+    from ganlab import modelfile
+    from ganlab.gan import Trainer
+    t = Trainer({"preset": "gaussians", "seed": 2})
+    t.train(20)
+    loaded = modelfile.from_json(modelfile.to_json(t))
+    assert loaded.metric_fakes is None
