@@ -129,9 +129,9 @@ def metrics_sentence(trainer) -> str:
     text = f"At epoch {row[0]:,}: KL {row[1]:.2f} bits, JS {row[2]:.3f} bits."
     if h.quality:
         quality = h.quality[-1]
-        # The mode count needs a pass of the generator over 2,500 points: made once per
-        # precision/recall record (every 50 epochs), not once per KL/JS record (every
-        # 10, nearly every frame while playing), and kept with the history it read.
+        # The verdict with its mode count (see _modes) is made once per precision/recall
+        # record (every 50 epochs), not once per KL/JS record (every 10: nearly every
+        # frame while playing), and kept with the history it read.
         if _verdict[:2] != [h, quality[0]]:
             _verdict[:] = [h, quality[0], metrics.verdict(quality[1], quality[2],
                                                           _modes(trainer, quality[0]))]
