@@ -529,10 +529,10 @@ class Trainer:
             return
         h = self.history
         if h.due("metrics", e):
-            fake = self.G.forward(self._metric_rows, augmented=True)
+            fake = self._metric_fake()
             # Kept (a fresh array) for the page's readout, whose mode count reads them.
             self.metric_fakes = (e, fake)
-            h.add("metrics", e, *self._real_ref.kl_js(metrics.histogram(fake)))
+            h.add("metrics", e, *self.kl_js(fake))
         if h.due("quality", e):
             h.add("quality", e, *self.precision_recall())
         if h.due("snapshots", e):
@@ -602,10 +602,14 @@ class Trainer:
         s = self.settings
         return data.sample(s["preset"], np.random.default_rng(seed), n, self.points, s["jitter"])
 
-    def kl_js(self) -> tuple[float, float]:
-        """KL(real || fake) and JS(real, fake) on the 30x30 grid, from fixed noise."""
-        fake = self.G.forward(self._metric_rows, augmented=True)
-        return self._real_ref.kl_js(metrics.histogram(fake))
+    def _metric_fake(self) -> np.ndarray:
+        """G of the fixed metric noise (a new array), read as stored: no copy."""
+        return self.G.forward(self._metric_rows, augmented=True)
+
+    def kl_js(self, fake: np.ndarray | None = None) -> tuple[float, float]:
+        """KL(real || fake) and JS(real, fake) on the 30x30 grid, of the fixed metric
+        fakes (`fake`, when the caller has just made them)."""
+        return self._real_ref.kl_js(metrics.histogram(self._metric_fake() if fake is None else fake))
 
     def precision_recall(self) -> tuple[float, float]:
         """Precision and recall (metrics.precision_recall) of PR_POINTS fixed fakes
@@ -613,12 +617,13 @@ class Trainer:
         fake = self.generate(self.metric_noise[:metrics.PR_POINTS])
         return metrics.precision_recall(self.pr_real, fake, real_radii=self.pr_real_radii)
 
-    def mode_coverage(self) -> dict | None:
-        """Mode coverage of the fixed metric fakes, for presets with known modes."""
+    def mode_coverage(self, fake: np.ndarray | None = None) -> dict | None:
+        """Mode coverage of the fixed metric fakes (`fake`, when the caller has them
+        already), for presets with known modes."""
         modes = data.modes(self.settings["preset"])
         if modes is None:
             return None
-        return metrics.mode_coverage(self.generate(self.metric_noise), modes)
+        return metrics.mode_coverage(self._metric_fake() if fake is None else fake, modes)
 
     def summary(self) -> dict:
         """The figures a learner or a script wants after training (None where unknown)."""

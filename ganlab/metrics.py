@@ -41,24 +41,17 @@ def histogram(points: np.ndarray, bins: int = BINS) -> np.ndarray:
 
 def kl(p: np.ndarray, q: np.ndarray) -> float:
     """KL(P || Q) in bits, after EPS smoothing of both."""
-    ps = (p + EPS) / (1 + p.size * EPS)
-    qs = (q + EPS) / (1 + q.size * EPS)
-    return float(np.sum(ps * np.log2(ps / qs)))
+    return Reference(p).kl(q)
 
 
 def js(p: np.ndarray, q: np.ndarray) -> float:
     """Jensen-Shannon divergence in bits: (KL(P||M) + KL(Q||M)) / 2, M = (P + Q) / 2."""
-    m = 0.5 * (p + q)
-    total = 0.0
-    for a in (p, q):
-        nz = a > 0
-        total += 0.5 * float(np.sum(a[nz] * np.log2(a[nz] / m[nz])))
-    return min(max(total, 0.0), 1.0)
+    return Reference(p).js(q)
 
 
 class Reference:
-    """A real histogram `p` with what KL(P || Q) and JS(P, Q) need from it made once:
-    the history records both every 10 epochs against the same real data."""
+    """A histogram `p` with what KL(P || Q) and JS(P, Q) need from it made once: the
+    trainer's history records both every 10 epochs against the same real data."""
 
     def __init__(self, p: np.ndarray):
         self.p = p
@@ -66,18 +59,24 @@ class Reference:
         self.nonzero = p > 0
         self.p_nonzero = p[self.nonzero]
 
-    def kl_js(self, q: np.ndarray) -> tuple[float, float]:
-        """(kl(p, q), js(p, q)): the same numbers, with fewer NumPy calls."""
+    def kl(self, q: np.ndarray) -> float:
+        """KL(P || Q) in bits, after EPS smoothing of both."""
         ps = self.smoothed
         qs = (q + EPS) / (1 + q.size * EPS)
-        kl_pq = float(np.sum(ps * np.log2(ps / qs)))
+        return float(np.sum(ps * np.log2(ps / qs)))
+
+    def js(self, q: np.ndarray) -> float:
+        """JS(P, Q) in bits, clipped to [0, 1] against rounding."""
         m = 0.5 * (self.p + q)
-        m_p = m[self.nonzero]
-        total = 0.5 * float(np.sum(self.p_nonzero * np.log2(self.p_nonzero / m_p)))
+        total = 0.5 * float(np.sum(self.p_nonzero * np.log2(self.p_nonzero / m[self.nonzero])))
         nz = q > 0
         q_nz = q[nz]
         total += 0.5 * float(np.sum(q_nz * np.log2(q_nz / m[nz])))
-        return kl_pq, min(max(total, 0.0), 1.0)
+        return min(max(total, 0.0), 1.0)
+
+    def kl_js(self, q: np.ndarray) -> tuple[float, float]:
+        """(kl(p, q), js(p, q))."""
+        return self.kl(q), self.js(q)
 
 
 def mode_coverage(fake: np.ndarray, modes, share: float = 0.25, within: float = 3.0,

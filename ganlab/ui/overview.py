@@ -148,15 +148,9 @@ def _modes(trainer, epoch: int) -> dict | None:
     that epoch made (Trainer.metric_fakes), else from a generator pass now if it is
     quick; None (no mode count in the sentence) for a preset without known modes, or
     when the pass would hold a big model's page up."""
-    from .. import data, metrics
-    modes = data.modes(trainer.settings["preset"])
-    if modes is None:
-        return None
     known = trainer.metric_fakes
     if known is not None and known[0] == epoch:
-        fake = known[1]
-    elif trainer.G.params.size * len(trainer.metric_noise) <= MODES_WORK:
-        fake = trainer.generate(trainer.metric_noise)
-    else:
-        return None
-    return metrics.mode_coverage(fake, modes)
+        return trainer.mode_coverage(known[1])
+    if trainer.G.params.size * len(trainer.metric_noise) <= MODES_WORK:
+        return trainer.mode_coverage()
+    return None
