@@ -10,12 +10,12 @@ export const DRAWN = "#e08214";
 
 export function el(id) { return document.getElementById(id); }
 
-function hex(c) { return [1, 3, 5].map(i => parseInt(c.slice(i, i + 2), 16)); }
+export function hex(c) { return [1, 3, 5].map(i => parseInt(c.slice(i, i + 2), 16)); }
 
-// 256-entry lookup tables: heat (lightened towards white so dots stay visible)
-// and prediction colours (full strength), both purple = fake, green = real.
-function buildLut(lighten) {
-  const stops = PRGN.map(hex), lut = new Uint8ClampedArray(256 * 4);
+// A 256-entry lookup table (RGBA) through the colours `colours` (hex), evenly
+// spaced, each lightened towards white by `lighten`.
+export function buildLut(colours, lighten = 0) {
+  const stops = colours.map(hex), lut = new Uint8ClampedArray(256 * 4);
   for (let i = 0; i < 256; i++) {
     const t = i / 255 * (stops.length - 1), k = Math.min(stops.length - 2, Math.floor(t)), f = t - k;
     for (let c = 0; c < 3; c++) {
@@ -26,14 +26,18 @@ function buildLut(lighten) {
   }
   return lut;
 }
-export const HEAT_LUT = buildLut(0.2), DOT_LUT = buildLut(0);
+// Heat (lightened so dots stay visible) and prediction colours (full strength), both
+// purple = fake, green = real.
+export const HEAT_LUT = buildLut(PRGN, 0.2), DOT_LUT = buildLut(PRGN);
 // Index of value v in [0, 1] among `n` buckets; NaN (a blown-up model) goes to 0.
 export function bucket(v, n) { return Math.max(0, Math.min(n - 1, Math.floor(v * n) || 0)); }
 
-export function lutCss(lut, v) {
+// The [r, g, b] of value v in [0, 1] in a lookup table, and the same as CSS.
+export function lutRgb(lut, v) {
   const i = Math.max(0, Math.min(255, Math.round(v * 255))) * 4;
-  return `rgb(${lut[i]},${lut[i + 1]},${lut[i + 2]})`;
+  return [lut[i], lut[i + 1], lut[i + 2]];
 }
+export function lutCss(lut, v) { return `rgb(${lutRgb(lut, v).join(",")})`; }
 
 // Give a canvas one pixel per device pixel of its CSS size (crisp on high-DPI
 // screens); returns [width, height, devicePixelRatio].

@@ -5,23 +5,13 @@
 // #inside-layer, under the view's marks and over its background, so the main
 // painter (paint.js) is untouched.
 
-import { ARROW, FAKE, HEAT_LUT, REAL, el } from "./canvas.js";
+import { ARROW, FAKE, HEAT_LUT, REAL, buildLut, el } from "./canvas.js";
 
 // A hidden unit's activation: orange (negative) - white (0) - blue (positive), as
 // TensorFlow Playground. (D and D* use the view's purple-green, canvas.js's HEAT_LUT.)
 const UNIT = ["#f59322", "#fbd3a5", "#ffffff", "#a9cde6", "#0877bd"];
 
-function hex(c) { return [1, 3, 5].map(i => parseInt(c.slice(i, i + 2), 16)); }
-function lut(stops) {
-  const s = stops.map(hex), out = new Uint8ClampedArray(256 * 4);
-  for (let i = 0; i < 256; i++) {
-    const t = i / 255 * (s.length - 1), k = Math.min(s.length - 2, Math.floor(t)), f = t - k;
-    for (let c = 0; c < 3; c++) out[i * 4 + c] = s[k][c] * (1 - f) + s[k + 1][c] * f;
-    out[i * 4 + 3] = 255;
-  }
-  return out;
-}
-const UNIT_LUT = lut(UNIT);
+const UNIT_LUT = buildLut(UNIT);
 
 const state = { d: null, g: null, ideal: null, field: null, past: null, hover: null,
                 layout: null, unitsKey: { d: "", g: "" },

@@ -4,8 +4,8 @@
 // layer with one canvas call (or a few, for shaded layers). Every number that teaches
 // (D's verdict, the arrows' drawn length, the manifold's shade) is computed in Python;
 // this file only places it.
-import { ARROW, DOT_LUT, FAKE, HEAT_LUT, REAL, bucket, el, lutCss, setupView, surface, viewBox }
-  from "./canvas.js";
+import { ARROW, DOT_LUT, FAKE, HEAT_LUT, REAL, bucket, el, hex, lutCss, lutRgb, setupView, surface,
+  viewBox } from "./canvas.js";
 import { flowStep } from "./graph.js";
 import { drawing, drawnLayer } from "./input.js";
 
@@ -124,12 +124,8 @@ function pixels(s) {
 }
 // A colour as one 32-bit pixel (RGBA bytes in memory order, little-endian).
 const pixel = ([r, g, b]) => ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0;
-const hexRgb = c => [1, 3, 5].map(i => parseInt(c.slice(i, i + 2), 16));
-const PX = { [REAL]: pixel(hexRgb(REAL)), [FAKE]: pixel(hexRgb(FAKE)) };
-const VERDICT_PX = Array.from({ length: 9 }, (_, b) => {
-  const j = Math.round(b / 8 * 255) * 4;
-  return pixel([DOT_LUT[j], DOT_LUT[j + 1], DOT_LUT[j + 2]]);
-});
+const PX = { [REAL]: pixel(hex(REAL)), [FAKE]: pixel(hex(FAKE)) };
+const VERDICT_PX = Array.from({ length: 9 }, (_, b) => pixel(lutRgb(DOT_LUT, b / 8)));
 // The pixels of a size x size block centred on (cx, cy) that fall on the canvas
 // (a point outside the square draws nothing, as a shape would).
 function block(px, W, H, cx, cy, size, value) {
