@@ -10,6 +10,12 @@
 
 Tests here are skipped only when Playwright is not installed; a missing Chromium
 is a failure.
+
+A test during which Chromium's renderer process crashed ("Target crashed": the
+browser died under the page, once in CI while the page was still starting) runs
+again, twice at most, in a fresh context (pytest-rerunfailures; the run's summary
+counts the reruns). Any other failure, an assertion or a page error, is
+never rerun.
 """
 
 from __future__ import annotations
@@ -62,6 +68,17 @@ _LOGS: dict[int, PageLog] = {}  # id(page) -> its log, while the page is open
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+RENDERER_CRASHED = ["Target crashed"]   # Playwright's words for a dead renderer
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that drives a page may run again after a renderer crash, and only then."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents and "page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.flaky(reruns=2, only_rerun=RENDERER_CRASHED))
 
 
 @pytest.fixture(scope="session")
