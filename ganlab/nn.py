@@ -13,6 +13,14 @@ written into preallocated buffers (`Batch`), plus its activation. Element-wise
 passes run over whole contiguous arrays, never over strided column views: in the
 browser a strided pass costs three to four times as much (see `activate_rows`).
 
+Wide layers in the browser: Pyodide's NumPy has no BLAS, and its matmul is then a
+plain loop, 2 to 5 times slower than einsum's sum-of-products kernels for a layer of
+EINSUM_MIN weights or more (32 units and up). There, and only there (`EINSUM`),
+such layers multiply with einsum: the same products, summed in another order, so
+the numbers agree with CPython's to about 1e-15, as a BLAS's do. Whether a layer
+does is fixed by its shape, never by the number of rows, so a pass in pieces gives
+exactly the numbers of the whole pass either way.
+
 Huge networks and batches: `forward_pieces` and `backward_pieces` do the same
 passes in bounded pieces (blocks of rows, or of columns for dL/dW), with exactly
 the same numbers, so a caller can spread a step over several animation frames.
@@ -33,6 +41,8 @@ the page). Biases start at 0, except that the caller may set the output bias
 (the generator starts at the centre of the square) and the input's `centre`.
 """
 from __future__ import annotations
+
+import sys
 
 import numpy as np
 
@@ -107,6 +117,20 @@ def activate_rows(name: str, a: np.ndarray) -> None:
         activate(name, a)
         if name == "tanh" or name == "sigmoid":
             a[:, -1] = 1.0
+
+
+# einsum for wide layers where NumPy has no BLAS (see the module's docstring). Read
+# when a network's storage is bound (MLP.bind): tests switch it on under CPython.
+EINSUM = sys.platform == "emscripten"
+EINSUM_MIN = 1000       # weights (bias row included) from which a layer uses einsum
+
+
+def product(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None,
+            fast: bool = False) -> np.ndarray:
+    """a @ b (into `out`); `fast`: with einsum (MLP.fast), in NumPy's own kernels."""
+    if fast:
+        return np.einsum("ij,jk->ik", a, b, out=out)
+    return np.matmul(a, b, out=out)
 
 
 MIN_ROWS = 2   # smallest block of rows in a piece (see `blocks`)
@@ -204,6 +228,8 @@ class MLP:
                 vecs.append(block[i])
             pos += (i + 1) * o
         self.WT = [w.T for w in self.W]      # transposed views, made once
+        # Which layers multiply with einsum (the module's docstring): by shape alone.
+        self.fast = [EINSUM and blk.size >= EINSUM_MIN for blk in self.Wb]
         self._batches: dict[int, Batch] = {}
         self._last: Batch | None = None       # the buffers of the last forward
         self._input: np.ndarray | None = None  # and its input, ones appended
@@ -237,7 +263,7 @@ class MLP:
         runs over all of nxt, ones included (see activate_rows): in the browser a
         strided pass over `inner` alone costs about as much as the matrix product.
         """
-        np.matmul(a, self.Wb[k], out=inner)
+        product(a, self.Wb[k], inner, self.fast[k])
         activate_rows(self.activation, nxt)
 
     def forward(self, x: np.ndarray, out: np.ndarray | None = None,
@@ -254,14 +280,19 @@ class MLP:
             a = b.aug[0]
             b.inner[0][...] = x
         self._last, self._input = b, a
-        Wb = self.Wb
+        Wb, fast = self.Wb, self.fast
         last = len(Wb) - 1
         if last:                # hidden_forward, written out: calls cost time in the browser
             aug, inner, name = b.aug, b.inner, self.activation
             for k in range(last):
-                np.matmul(a, Wb[k], out=inner[k + 1])
+                if fast[k]:
+                    np.einsum("ij,jk->ik", a, Wb[k], out=inner[k + 1])
+                else:
+                    np.matmul(a, Wb[k], out=inner[k + 1])
                 a = aug[k + 1]
                 activate_rows(name, a)
+        if fast[last]:
+            return np.einsum("ij,jk->ik", a, Wb[last], out=out)
         return np.matmul(a, Wb[last], out=out)
 
     def backward(self, d_out: np.ndarray, input_grad: bool = False):
@@ -269,17 +300,24 @@ class MLP:
 
         Returns dL/d(input) if `input_grad`, else None. `d_out` is not modified.
         """
-        b, dWb = self._last, self.dWb
+        b, dWb, fast = self._last, self.dWb, self.fast
         dz = d_out
         for k in range(len(dWb) - 1, 0, -1):
-            np.matmul(b.augT[k], dz, out=dWb[k])            # dL/dWb = [a, 1].T @ dz
-            # hidden_grad, written out (as in forward)
+            # dL/dWb = [a, 1].T @ dz, then hidden_grad, written out (as in forward)
             da, da_inner, scratch = b.grads.get(k) or b.grad(k)
-            np.matmul(dz, self.WT[k], out=da_inner)
+            if fast[k]:
+                np.einsum("ij,jk->ik", b.augT[k], dz, out=dWb[k])
+                np.einsum("ij,jk->ik", dz, self.WT[k], out=da_inner)
+            else:
+                np.matmul(b.augT[k], dz, out=dWb[k])
+                np.matmul(dz, self.WT[k], out=da_inner)
             name = self.activation
             if name != "linear":
                 activation_grad_into(name, b.aug[k], da, scratch)
             dz = da_inner
+        if fast[0]:
+            np.einsum("ij,jk->ik", self._input.T, dz, out=dWb[0])
+            return np.einsum("ij,jk->ik", dz, self.WT[0]) if input_grad else None
         np.matmul(self._input.T, dz, out=dWb[0])
         return dz @ self.WT[0] if input_grad else None
 
@@ -293,7 +331,10 @@ class MLP:
         the activation's derivative runs over whole contiguous arrays (see
         hidden_forward), in place, with `scratch` (shaped like da) to work in.
         """
-        np.matmul(dz, self.WT[k], out=da_inner)
+        if self.fast[k]:
+            np.einsum("ij,jk->ik", dz, self.WT[k], out=da_inner)
+        else:
+            np.matmul(dz, self.WT[k], out=da_inner)
         if self.activation != "linear":
             activation_grad_into(self.activation, h_aug, da, scratch)
         return da_inner
@@ -309,7 +350,7 @@ class MLP:
         for k in range(len(self.Wb) - 1, 0, -1):
             da, da_inner, scratch = b.grad(k)
             dz = self.hidden_grad(k, b.aug[k][rows], dz, da[rows], da_inner[rows], scratch[rows])
-        return dz @ self.WT[0]
+        return np.einsum("ij,jk->ik", dz, self.WT[0]) if self.fast[0] else dz @ self.WT[0]
 
     # ----- the same passes in bounded pieces (huge networks and batches) ----------------
     def forward_pieces(self, b: Batch, x_aug: np.ndarray, out: np.ndarray, work: int):
@@ -330,7 +371,7 @@ class MLP:
                     self.hidden_forward(k, a[r0:r1], b.aug[k + 1][r0:r1],
                                         b.inner[k + 1][r0:r1])
                 else:
-                    np.matmul(a[r0:r1], self.Wb[k], out=out[r0:r1])
+                    product(a[r0:r1], self.Wb[k], out[r0:r1], self.fast[k])
                 yield (r1 - r0) * per_row
             if k < last:
                 a = b.aug[k + 1]
@@ -352,12 +393,12 @@ class MLP:
             if params:
                 per_col = n * a.shape[1]
                 for c0, c1 in blocks(self.Wb[k].shape[1], per_col, work, MIN_COLS):
-                    np.matmul(a.T, dz[:, c0:c1], out=self.dWb[k][:, c0:c1])
+                    product(a.T, dz[:, c0:c1], self.dWb[k][:, c0:c1], self.fast[k])
                     yield (c1 - c0) * per_col
             if k == 0:
                 if input_grad is not None:
                     for r0, r1 in blocks(n, self.W[0].size, work, MIN_ROWS):
-                        np.matmul(dz[r0:r1], self.WT[0], out=input_grad[r0:r1])
+                        product(dz[r0:r1], self.WT[0], input_grad[r0:r1], self.fast[0])
                         yield (r1 - r0) * self.W[0].size
                 return
             da, da_inner, scratch = b.grad(k)

@@ -89,6 +89,8 @@ def _play(page, seconds: float) -> dict:
         "thumbs_ms_mean": round(sum(thumbs) / len(thumbs), 3) if thumbs else None,
         "thumbs_ms_p95": round(thumbs[int(len(thumbs) * 0.95)], 3) if thumbs else None,
         "frames_drawn": len(thumbs),
+        # How often the views were redrawn (a big model's picture takes several frames).
+        "views_per_s": round(len(thumbs) / span_s, 1),
         # Long tasks are those over 50 ms (the observer's own threshold): 0 means none.
         "longest_task_ms": round(longest, 1),
         "epochs": snap["epoch"] - start_epoch, "js_after": snap["js"],
