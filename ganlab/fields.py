@@ -58,8 +58,10 @@ def heatmap(trainer, res: int = HEAT_RES) -> np.ndarray:
     return losses.get(trainer.settings["loss"]).realness(logits, logits).reshape(res, res)
 
 
-def frame(trainer, res: int = HEAT_RES, with_manifold: bool = True) -> Frame:
-    """Everything the main view shows, from one D pass over grid, reals and fakes."""
+def frame(trainer, res: int = HEAT_RES, with_manifold: bool = True,
+          manifold_res: int = MANIFOLD_RES) -> Frame:
+    """Everything the main view shows, from one D pass over grid, reals and fakes
+    (the heatmap res x res, the manifold's noise grid manifold_res x manifold_res)."""
     loss = losses.get(trainer.settings["loss"])
     fake = trainer.G.forward(trainer.show_noise)
     real = trainer.show_real
@@ -76,22 +78,23 @@ def frame(trainer, res: int = HEAT_RES, with_manifold: bool = True) -> Frame:
                 d_real=verdict[g:g + n], d_fake=verdict[g + n:], arrows=arrows,
                 noise=noise_view(trainer.settings["noise"], trainer.show_noise))
     if with_manifold:
-        out.manifold, out.shade = manifold(trainer)
-        out.grid = noise_grid_view(trainer)
+        out.manifold, out.shade = manifold(trainer, manifold_res)
+        out.grid = noise_grid_view(trainer, manifold_res)
     return out
 
 
-def frame_work(trainer, res: int = HEAT_RES) -> int:
+def frame_work(trainer, res: int = HEAT_RES, manifold_res: int = MANIFOLD_RES) -> int:
     """About how many multiply-adds `frame` does: a discriminator pass over the grid and
     the shown samples, and back from the fakes; generator passes over the shown noise
     and the noise grid."""
-    rows_d = res * res + len(trainer.show_real) + 2 * len(trainer.show_noise)
-    rows_g = len(trainer.show_noise) + MANIFOLD_RES * MANIFOLD_RES
+    rows_d = res * res + len(trainer.show_real) + 2 * len(trainer.show_noise)  # fakes: there, back
+    rows_g = len(trainer.show_noise) + manifold_res * manifold_res
     return trainer.D.params.size * rows_d + trainer.G.params.size * rows_g
 
 
-def frame_pieces(trainer, res: int = HEAT_RES, work: int = 1 << 22):
-    """`frame(trainer, res)` in bounded pieces, for networks so big that one frame's
+def frame_pieces(trainer, res: int = HEAT_RES, work: int = 1 << 22,
+                 manifold_res: int = MANIFOLD_RES):
+    """`frame(trainer, res, manifold_res=manifold_res)` in bounded pieces, for networks so big that one frame's
     passes would hold the page up: a generator that yields after each piece (at most
     `work` multiply-adds, see nn.MLP.forward_pieces) and returns the Frame, with the
     same numbers as frame(). It uses buffers of its own (training's are untouched),
@@ -109,25 +112,26 @@ def frame_pieces(trainer, res: int = HEAT_RES, work: int = 1 << 22):
     fake = np.empty((m, 2))
     yield from G.forward_pieces(Batch(G, m), augmented(z), fake, work)
     logits = np.empty((g + n + m, 1))
-    yield from D.forward_pieces(Batch(D, g + n + m),
-                                augmented(np.concatenate((grid_points(res), real, fake))), logits, work)
+    both = Batch(D, g + n + m)
+    yield from D.forward_pieces(both, augmented(np.concatenate((grid_points(res), real, fake))),
+                                logits, work)
     verdict = loss.realness(logits, reference=logits[:g]).ravel()
-    # The pull on each fake (as in frame): D once more over the fakes alone, and back.
+    # The pull on each fake (as in frame): back through D from the fakes' rows.
     _, dl = loss.g_loss(logits[g + n:], losses.targets(m))
-    b = Batch(D, m)
-    yield from D.forward_pieces(b, augmented(fake), np.empty((m, 1)), work)
     arrows = np.empty((m, 2))
-    yield from D.backward_pieces(b, dl, work, params=False, input_grad=arrows)
+    yield from D.backward_pieces(both.rows_from(D, g + n), dl, work, params=False,
+                                 input_grad=arrows)
     arrows *= -m
     s = trainer.settings
     dim = s["noise_dim"]
-    zg, mass = _noise_grid(s["noise"], dim, CURVE_RES if dim == 1 else MANIFOLD_RES)
+    zg, mass = _noise_grid(s["noise"], dim, CURVE_RES if dim == 1 else manifold_res)
     pts = np.empty((len(zg), 2))
     yield from G.forward_pieces(Batch(G, len(zg)), augmented(zg), pts, work)
     return Frame(heat=verdict[:g].reshape(res, res), real=real, fake=fake,
                  d_real=verdict[g:g + n], d_fake=verdict[g + n:], arrows=arrows,
                  noise=noise_view(s["noise"], z), manifold=pts,
-                 shade=_shade(pts, dim, MANIFOLD_RES, mass), grid=noise_grid_view(trainer))
+                 shade=_shade(pts, dim, manifold_res, mass),
+                 grid=noise_grid_view(trainer, manifold_res))
 
 
 def noise_view(kind: str, z: np.ndarray) -> np.ndarray:
@@ -141,12 +145,12 @@ def noise_view(kind: str, z: np.ndarray) -> np.ndarray:
     return out
 
 
-def noise_grid_view(trainer) -> np.ndarray:
+def noise_grid_view(trainer, res: int = MANIFOLD_RES) -> np.ndarray:
     """The noise grid behind the manifold, placed in the square as `noise_view` places
     noise: the start of the generator's transformation (its end is the manifold)."""
     s = trainer.settings
     dim = s["noise_dim"]
-    z, _ = _noise_grid(s["noise"], dim, CURVE_RES if dim == 1 else MANIFOLD_RES)
+    z, _ = _noise_grid(s["noise"], dim, CURVE_RES if dim == 1 else res)
     return noise_view(s["noise"], z)
 
 

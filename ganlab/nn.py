@@ -14,9 +14,11 @@ passes run over whole contiguous arrays, never over strided column views: in the
 browser a strided pass costs three to four times as much (see `activate_rows`).
 
 Wide layers in the browser: Pyodide's NumPy has no BLAS, and its matmul is then a
-plain loop, 2 to 5 times slower than einsum's sum-of-products kernels for a layer of
-EINSUM_MIN weights or more (32 units and up). There, and only there (`EINSUM`),
-such layers multiply with einsum: the same products, summed in another order, so
+plain loop, slower than einsum's sum-of-products kernels for wide layers: from
+EINSUM_MIN weights (about 45 units) a layer's passes, and from EINSUM_DW_MIN (about
+20 units) its dL/dW = A.T @ dZ, where the loop's transposed reads are slowest (1.3
+to 2.5 times faster at 64 units, timed in Pyodide). There, and only there
+(`EINSUM`), those products use einsum: the same products, summed in another order, so
 the numbers agree with CPython's to about 1e-15, as a BLAS's do. Whether a layer
 does is fixed by its shape, never by the number of rows, so a pass in pieces gives
 exactly the numbers of the whole pass either way.
@@ -122,12 +124,13 @@ def activate_rows(name: str, a: np.ndarray) -> None:
 # einsum for wide layers where NumPy has no BLAS (see the module's docstring). Read
 # when a network's storage is bound (MLP.bind): tests switch it on under CPython.
 EINSUM = sys.platform == "emscripten"
-EINSUM_MIN = 1000       # weights (bias row included) from which a layer uses einsum
+EINSUM_MIN = 2000       # weights (bias row included) from which a layer's passes use einsum
+EINSUM_DW_MIN = 400     # ... from which its dL/dW does
 
 
 def product(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None,
             fast: bool = False) -> np.ndarray:
-    """a @ b (into `out`); `fast`: with einsum (MLP.fast), in NumPy's own kernels."""
+    """a @ b (into `out`); `fast`: with einsum (MLP.fast, MLP.fast_dw)."""
     if fast:
         return np.einsum("ij,jk->ik", a, b, out=out)
     return np.matmul(a, b, out=out)
@@ -171,6 +174,17 @@ class Batch:
         self.input: np.ndarray | None = None
         self._kind = kind
         self.grads: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def rows_from(self, net: MLP, start: int) -> Batch:
+        """Rows `start`.. of this batch as a batch of their own, after forward_pieces:
+        their activations (views, not copies) and dL/dh space of their own, so that
+        backward_pieces can go back from those rows alone."""
+        part = Batch(net, len(self.aug[0]) - start)
+        part.aug = [a[start:] for a in self.aug]
+        part.inner = [a[:, :-1] for a in part.aug]
+        part.augT = [a.T for a in part.aug]
+        part.input = self.input[start:]
+        return part
 
     def grad(self, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(dL/dh with a spare column, its first columns, a scratch array of the same
@@ -230,6 +244,7 @@ class MLP:
         self.WT = [w.T for w in self.W]      # transposed views, made once
         # Which layers multiply with einsum (the module's docstring): by shape alone.
         self.fast = [EINSUM and blk.size >= EINSUM_MIN for blk in self.Wb]
+        self.fast_dw = [EINSUM and blk.size >= EINSUM_DW_MIN for blk in self.Wb]
         self._batches: dict[int, Batch] = {}
         self._last: Batch | None = None       # the buffers of the last forward
         self._input: np.ndarray | None = None  # and its input, ones appended
@@ -300,26 +315,30 @@ class MLP:
 
         Returns dL/d(input) if `input_grad`, else None. `d_out` is not modified.
         """
-        b, dWb, fast = self._last, self.dWb, self.fast
+        b, dWb, fast, fast_dw = self._last, self.dWb, self.fast, self.fast_dw
         dz = d_out
         for k in range(len(dWb) - 1, 0, -1):
             # dL/dWb = [a, 1].T @ dz, then hidden_grad, written out (as in forward)
-            da, da_inner, scratch = b.grads.get(k) or b.grad(k)
-            if fast[k]:
+            if fast_dw[k]:
                 np.einsum("ij,jk->ik", b.augT[k], dz, out=dWb[k])
-                np.einsum("ij,jk->ik", dz, self.WT[k], out=da_inner)
             else:
                 np.matmul(b.augT[k], dz, out=dWb[k])
+            da, da_inner, scratch = b.grads.get(k) or b.grad(k)
+            if fast[k]:
+                np.einsum("ij,jk->ik", dz, self.WT[k], out=da_inner)
+            else:
                 np.matmul(dz, self.WT[k], out=da_inner)
             name = self.activation
             if name != "linear":
                 activation_grad_into(name, b.aug[k], da, scratch)
             dz = da_inner
-        if fast[0]:
+        if fast_dw[0]:
             np.einsum("ij,jk->ik", self._input.T, dz, out=dWb[0])
-            return np.einsum("ij,jk->ik", dz, self.WT[0]) if input_grad else None
-        np.matmul(self._input.T, dz, out=dWb[0])
-        return dz @ self.WT[0] if input_grad else None
+        else:
+            np.matmul(self._input.T, dz, out=dWb[0])
+        if not input_grad:
+            return None
+        return np.einsum("ij,jk->ik", dz, self.WT[0]) if fast[0] else dz @ self.WT[0]
 
     def hidden_grad(self, k: int, h_aug: np.ndarray, dz: np.ndarray, da: np.ndarray,
                     da_inner: np.ndarray, scratch: np.ndarray) -> np.ndarray:
@@ -393,7 +412,7 @@ class MLP:
             if params:
                 per_col = n * a.shape[1]
                 for c0, c1 in blocks(self.Wb[k].shape[1], per_col, work, MIN_COLS):
-                    product(a.T, dz[:, c0:c1], self.dWb[k][:, c0:c1], self.fast[k])
+                    product(a.T, dz[:, c0:c1], self.dWb[k][:, c0:c1], self.fast_dw[k])
                     yield (c1 - c0) * per_col
             if k == 0:
                 if input_grad is not None:

@@ -288,19 +288,20 @@ def test_minimax_pull_is_weaker_than_log_by_one_minus_d_over_d(seed):
     {}, {"g_layers": 5, "g_units": 100, "d_layers": 5, "d_units": 100},
     {"noise_dim": 1, "loss": "wasserstein"},
     {"d_activation": "tanh", "loss": "least_squares", "noise": "gaussian", "noise_dim": 3}])
-def test_a_frame_made_in_pieces_is_the_frame(settings):
+@pytest.mark.parametrize("mres", [fields.MANIFOLD_RES, 11])
+def test_a_frame_made_in_pieces_is_the_frame(settings, mres):
     """fields.frame_pieces (a big model's picture, made over several animation frames)
     gives frame()'s numbers, in pieces of at most `work` multiply-adds, without touching
     the buffers training uses; frame_work estimates its size."""
     t = Trainer(dict(settings, seed=2))
     t.train(3)
     res = 30 if t.D.params.size > 5000 else 60
-    want = fields.frame(t, res)
+    want = fields.frame(t, res, manifold_res=mres)
     def buffers():
         return {(name, n): [a.copy() for a in b.aug] + [net.grad.copy()]
                 for name, net in (("d", t.D), ("g", t.G)) for n, b in net._batches.items()}
     before = buffers()
-    pieces, work, total = fields.frame_pieces(t, res, work=1 << 16), [], 0
+    pieces, work, total = fields.frame_pieces(t, res, work=1 << 16, manifold_res=mres), [], 0
     while True:
         try:
             work.append(next(pieces))
@@ -315,4 +316,6 @@ def test_a_frame_made_in_pieces_is_the_frame(settings):
         np.testing.assert_allclose(getattr(got, name), getattr(want, name), rtol=1e-12, atol=1e-13,
                                    err_msg=name)
     total = sum(work)
-    assert 0.5 * fields.frame_work(t, res) <= total <= 1.5 * fields.frame_work(t, res)
+    assert 0.5 * fields.frame_work(t, res, mres) <= total <= 1.5 * fields.frame_work(t, res, mres)
+    if t.settings["noise_dim"] > 1:
+        assert len(got.grid) == len(got.manifold) == mres * mres and got.shade.shape == (mres - 1,) * 2

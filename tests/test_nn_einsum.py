@@ -17,7 +17,7 @@ from test_gan import (PIECES_CONFIGS,  # noqa: F401  (the tests below run again)
                       test_an_epoch_in_pieces_gives_the_same_numbers_as_epoch,
                       test_whole_steps_of_a_huge_model_run_in_the_same_pieces)
 
-WIDE = {"g_layers": 2, "g_units": 40, "d_layers": 3, "d_units": 48, "batch": 300}
+WIDE = {"g_layers": 2, "g_units": 30, "d_layers": 3, "d_units": 48, "batch": 300}
 
 
 @pytest.fixture(autouse=True)
@@ -28,11 +28,13 @@ def einsum(monkeypatch):
 
 def test_only_wide_layers_use_einsum():
     small, wide = Trainer(), Trainer(WIDE)
-    assert not any(small.G.fast + small.D.fast)            # GAN Lab's 1x8: matmul throughout
+    nets = (small.G, small.D)
+    assert not any(any(n.fast + n.fast_dw) for n in nets)  # GAN Lab's 1x8: matmul throughout
     # The layers from and to the plane (3 rows, 1 or 2 columns of weights) stay with
-    # matmul; the hidden layers of 40 and 48 units switch.
-    assert wide.D.fast == [False, True, True, False]
-    assert wide.G.fast == [False, True, False]
+    # matmul; D's hidden layers of 48 units switch; G's of 30 only for dL/dW.
+    assert wide.D.fast == wide.D.fast_dw == [False, True, True, False]
+    assert wide.G.fast == [False, False, False]
+    assert wide.G.fast_dw == [False, True, False]
 
 
 def test_an_einsum_layer_is_really_multiplied_with_einsum(monkeypatch):
@@ -48,7 +50,10 @@ def test_an_einsum_layer_is_really_multiplied_with_einsum(monkeypatch):
 @pytest.mark.parametrize("activation", ["relu", "leaky_relu", "tanh", "sigmoid", "linear"])
 def test_einsum_gradients_match_finite_differences(activation):
     rng = np.random.default_rng(3)
-    params, inputs = gradcheck.check_network(activation, rng, sizes=(3, 40, 36, 2))
+    sizes = (3, 30, 50, 45, 2)
+    net = nn.MLP(list(sizes), activation, rng)
+    assert net.fast == [False, False, True, False] and net.fast_dw == [False, True, True, False]
+    params, inputs = gradcheck.check_network(activation, rng, sizes=sizes)
     assert params < gradcheck.TOLERANCE and inputs < gradcheck.TOLERANCE
 
 

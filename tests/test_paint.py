@@ -117,3 +117,39 @@ def test_charts_start_over_for_a_new_history_and_say_when_there_is_nothing():
     charts.update(History())                     # a reset: empty charts
     for _, _, buf, replace in view.calls:
         assert replace is True and buf.size == paint.HEADER and np.isnan(buf[:2]).all()
+
+
+# ----- a big model's lighter picture while it trains ------------------------------------------
+BIG = {"g_layers": 5, "g_units": 100, "d_layers": 5, "d_units": 100}
+
+
+def _done(job):
+    while True:
+        try:
+            next(job)
+        except StopIteration as done:
+            return done.value
+
+
+def test_a_big_model_trains_with_a_lighter_picture_and_the_top_bar_says_so():
+    t = Trainer(BIG)
+    assert paint.in_pieces(t)
+    full, light = _done(paint.frame_job(t)), _done(paint.frame_job(t, light=True))
+    assert full.heat.shape == (30, 30) and len(full.manifold) == fields.MANIFOLD_RES ** 2
+    assert light.heat.shape == (paint.LIGHT_RES,) * 2
+    assert len(light.manifold) == len(light.grid) == paint.LIGHT_MANIFOLD ** 2
+    # The lighter picture is the one the painter draws at those resolutions: the same numbers.
+    np.testing.assert_allclose(light.heat, fields.frame(t, paint.LIGHT_RES).heat, atol=1e-12)
+    work = lambda res, m: fields.frame_work(t, res, m)  # noqa: E731
+    assert work(paint.LIGHT_RES, paint.LIGHT_MANIFOLD) < 0.7 * work(30, fields.MANIFOLD_RES)
+    assert paint.view_note(light, 6) == (" · big model: 20×20 background and a coarser manifold"
+                                         " while it trains, redrawn every 6 frames")
+    assert paint.view_note(full, 1) == " · big model: 30×30 background"
+    assert paint.view_note(_done(paint.frame_job(Trainer())), 1) == ""
+
+
+def test_a_curve_manifold_is_never_called_coarser():
+    t = Trainer(dict(BIG, noise_dim=1))
+    light = _done(paint.frame_job(t, light=True))
+    assert light.shade.ndim == 1
+    assert paint.view_note(light, 3) == " · big model: 20×20 background, redrawn every 3 frames"

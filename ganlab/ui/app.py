@@ -500,9 +500,7 @@ class App:
             return      # nothing sensible to draw; the message says why
         if fr is None:
             fr = paint.frame_of(t)
-        every = self.loop.redraw_frames
-        note = (f" · big model: coarser background, redrawn every {every} frames"
-                if paint.coarse(t) and every > 1 else "")
+        note = paint.view_note(fr, self.loop.redraw_frames if self.loop.playing else 1)
         if note != self._note:
             self._note = el("view-note").textContent = note
         self.painter.draw(fr, self.flags)

@@ -12,7 +12,9 @@ frames a step at a time (Trainer.epoch_steps), so Pause and the other controls
 still answer; every new model's first epoch goes that way until
 it has been timed. A model so big that one frame's views would hold the page up
 gets its picture made over several frames, piece by piece, training waiting
-meanwhile (paint.frame_job). One proxy for the frame callback is made at
+meanwhile (paint.frame_job); while it trains, that picture is a lighter one, and
+a new one is started VIEW_EVERY_S after the last began (training getting at least
+a fifth of the frames), so the views move ten times a second or more. One proxy for the frame callback is made at
 start-up and reused; nothing grows per frame.
 """
 from __future__ import annotations
@@ -31,6 +33,7 @@ SLOW_MOTION = -1    # the speed control's value for slow motion
 SLOW_STEP_S = 1.5   # slow motion: one step every 1.5 s, with its explanation
 STEPWISE_S = 0.04   # an epoch longer than this is spread over frames, piece by piece
 MARGIN_MS = 5.0   # the browser's own work per frame: compositing, the painter's canvas calls
+VIEW_EVERY_S = 0.08 # a big model's picture, while it trains: a new one this often, at most
 
 
 class Loop:
@@ -54,8 +57,9 @@ class Loop:
         self.mid_step = False         # the epoch in progress is inside a step
         self.jobs = deque()           # queued work (a huge Step, train(n)): (pieces, done)
         self._skip = 0                # frames left before the views are redrawn
-        self._view = None             # a picture in the making: (pieces, trainer, generation)
+        self._view = None             # a picture in the making: (pieces, trainer, generation, light)
         self._view_ticks = 0          # frames it has taken so far
+        self._view_started = 0.0      # when it was started (perf_counter seconds)
         self.redraw_frames = 1        # frames between two redraws of the views, about
         self._frame_ms = self.budget_ms   # this frame's training budget
         self._proxy = create_proxy(self._tick)
@@ -203,9 +207,13 @@ class Loop:
                 self._view_ticks += 1
                 fr = self._advance_view(time.perf_counter() + self._frame_ms / 1000.0)
                 if fr is not None:
-                    # As many frames of training as the picture took, then the next one.
-                    self._skip = min(12, self._view_ticks)
-                    self.redraw_frames = self._view_ticks + self._skip
+                    # Frames of training until the next picture is due (VIEW_EVERY_S
+                    # after this one began), at least a quarter as many as it took and
+                    # one; _skip counts this frame too.
+                    due = VIEW_EVERY_S - (time.perf_counter() - self._view_started)
+                    train = max(1, -(-self._view_ticks // 4), round(due * 1000.0 / FRAME_MS))
+                    self._skip = min(12, train) + 1
+                    self.redraw_frames = self._view_ticks + self._skip - 1
                     self._paint(fr)
             elif self.jobs and not self.mid_step:
                 before = self.app.trainer.epoch_count
@@ -227,7 +235,9 @@ class Loop:
                 if paint.in_pieces(t):
                     # One frame's passes would hold the page up: make the picture over
                     # the next frames, piece by piece (fields.frame_pieces).
-                    self._view, self._view_ticks = (paint.frame_job(t), t, t.generation), 0
+                    job = paint.frame_job(t, light=self.playing)
+                    self._view, self._view_ticks = (job, t, t.generation, self.playing), 0
+                    self._view_started = time.perf_counter()
                 else:
                     self.redraw_frames = self._skip
                     self._paint(None)
@@ -253,7 +263,7 @@ class Loop:
     def _advance_view(self, deadline: float):
         """Work on the picture in the making until `deadline`; return its Frame once
         done, else None. A picture of a model since replaced is dropped (and redone)."""
-        job, of, generation = self._view
+        job, of, generation, light = self._view
         t = self.app.trainer
         if of is not t or generation != t.generation:
             self._view, self.dirty = None, True
@@ -264,6 +274,8 @@ class Loop:
                 next(job)
         except StopIteration as done:
             self._view = None
+            if light and not self.playing:
+                self.dirty = True       # paused meanwhile: the full picture follows
             return done.value
         return None
 

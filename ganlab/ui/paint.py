@@ -44,6 +44,12 @@ def frame_of(trainer) -> fields.Frame:
 
 
 VIEW_WORK = 1 << 23     # a frame whose passes take more multiply-adds (~10 ms) is made in pieces
+# While a model that big trains, its picture is lighter, so it can be redrawn about
+# ten times a second: a LIGHT_RES x LIGHT_RES background and a LIGHT_MANIFOLD x
+# LIGHT_MANIFOLD noise grid for the manifold (65 % of the work, as fields.frame_work
+# counts it). Paused, it gets the full picture again.
+LIGHT_RES = 20
+LIGHT_MANIFOLD = 11
 
 
 def in_pieces(trainer) -> bool:
@@ -52,10 +58,24 @@ def in_pieces(trainer) -> bool:
     return fields.frame_work(trainer, _res(trainer)) > VIEW_WORK
 
 
-def frame_job(trainer):
+def frame_job(trainer, light: bool = False):
     """frame_of(trainer) in bounded pieces (fields.frame_pieces): a generator whose
-    return value is the Frame."""
+    return value is the Frame. `light`: the lighter picture drawn while training."""
+    if light:
+        return fields.frame_pieces(trainer, LIGHT_RES, manifold_res=LIGHT_MANIFOLD)
     return fields.frame_pieces(trainer, _res(trainer))
+
+
+def view_note(fr: fields.Frame, every: int) -> str:
+    """What the top bar says about a big model's picture `fr`, redrawn every `every`
+    frames ("" for a full picture drawn every frame)."""
+    res = fr.heat.shape[0]
+    if res == fields.HEAT_RES and every <= 1:
+        return ""
+    text = f" · big model: {res}×{res} background"
+    if fr.shade is not None and fr.shade.ndim == 2 and len(fr.grid) < fields.MANIFOLD_RES ** 2:
+        text += " and a coarser manifold while it trains"
+    return text + (f", redrawn every {every} frames" if every > 1 else "")
 
 
 def _res(trainer) -> int:

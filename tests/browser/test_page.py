@@ -280,6 +280,21 @@ def test_a_huge_model_is_trained_step_by_step_and_pause_still_works(page, site_u
     assert later["d_steps"] == paused["d_steps"], "training went on after Pause"
 
 
+def test_a_big_model_trains_with_a_lighter_picture_and_says_so(page, site_url, open_ready):
+    """5x100 while playing: the picture is made lighter (20x20 background, coarser
+    manifold) so it moves often, and the top bar says so; paused, the full picture
+    (30x30) comes back and the note drops the coarser manifold."""
+    open_ready(page, site_url + "#g_layers=5&g_units=100&d_layers=5&d_units=100")
+    note = page.locator("#view-note")
+    expect(note).to_have_text(" · big model: 30×30 background", timeout=30000)
+    page.get_by_role("button", name="Play").click()
+    expect(note).to_have_text(re.compile(r"^ · big model: 20×20 background and a coarser manifold "
+                                         r"while it trains, redrawn every \d+ frames$"), timeout=30000)
+    wait_snapshot(page, "s.g_steps >= 1", timeout=60000)
+    page.get_by_role("button", name="Pause").click()
+    expect(note).to_have_text(" · big model: 30×30 background", timeout=30000)
+
+
 def test_overview_graph_lights_up_what_each_step_uses(page, site_url, open_ready):
     open_ready(page, site_url)
     graph = page.locator("#overview")
