@@ -142,8 +142,8 @@ def test_a_big_model_trains_with_a_lighter_picture_and_the_top_bar_says_so():
     np.testing.assert_allclose(light.heat, fields.frame(t, paint.LIGHT_RES).heat, atol=1e-12)
     work = lambda res, m: fields.frame_work(t, res, m)  # noqa: E731
     assert work(paint.LIGHT_RES, paint.LIGHT_MANIFOLD) < 0.7 * work(30, fields.MANIFOLD_RES)
-    assert paint.view_note(light, 6) == (" · big model: 20×20 background and a coarser manifold"
-                                         " while it trains, redrawn every 6 frames")
+    assert paint.view_note(light, 6) == (" · big model: coarser picture while training (20×20),"
+                                         " redrawn every 6 frames")
     assert paint.view_note(full, 1) == " · big model: 30×30 background"
     assert paint.view_note(_done(paint.frame_job(Trainer())), 1) == ""
 

@@ -72,9 +72,11 @@ def view_note(fr: fields.Frame, every: int) -> str:
     res = fr.heat.shape[0]
     if res == fields.HEAT_RES and every <= 1:
         return ""
-    text = f" · big model: {res}×{res} background"
     if fr.shade is not None and fr.shade.ndim == 2 and len(fr.grid) < fields.MANIFOLD_RES ** 2:
-        text += " and a coarser manifold while it trains"
+        # Background and manifold both coarser: said in few words (it wraps on a phone).
+        text = f" · big model: coarser picture while training ({res}×{res})"
+    else:
+        text = f" · big model: {res}×{res} background"
     return text + (f", redrawn every {every} frames" if every > 1 else "")
 
 

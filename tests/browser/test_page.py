@@ -288,8 +288,8 @@ def test_a_big_model_trains_with_a_lighter_picture_and_says_so(page, site_url, o
     note = page.locator("#view-note")
     expect(note).to_have_text(" · big model: 30×30 background", timeout=30000)
     page.get_by_role("button", name="Play").click()
-    expect(note).to_have_text(re.compile(r"^ · big model: 20×20 background and a coarser manifold "
-                                         r"while it trains, redrawn every \d+ frames$"), timeout=30000)
+    expect(note).to_have_text(re.compile(r"^ · big model: coarser picture while training \(20×20\), "
+                                         r"redrawn every \d+ frames$"), timeout=30000)
     wait_snapshot(page, "s.g_steps >= 1", timeout=60000)
     page.get_by_role("button", name="Pause").click()
     expect(note).to_have_text(" · big model: 30×30 background", timeout=30000)
