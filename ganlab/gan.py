@@ -74,6 +74,11 @@ EXPLODED = 1e12         # squared parameter norm treated as blown up
 # Steps with a layer pass above this also run in pieces when taken whole (see
 # Trainer._in_pieces): batches of 150 with up to 118 units per layer never do.
 PIECE_WORK = 1 << 22
+# A KL/JS record whose generator pass over the N_METRIC_FAKE metric noise rows is
+# bigger than this (~20 ms in the browser; at 5x100 it is 100 M) can be made in
+# pieces: the epoch-0 record a page defers (Trainer.defer_big_record, record_pieces),
+# and the record at the end of an epoch taken with epoch_steps(pieces=True).
+RECORD_PIECES_WORK = 1 << 25
 
 
 class Piece(NamedTuple):
@@ -201,6 +206,11 @@ class Trainer:
     """A GAN on 2D points: settings, both networks, their optimisers and the history."""
 
     record_metrics = True       # False: no KL/JS, precision/recall or snapshots in the history
+    # True (the page sets it): a new model whose epoch-0 KL/JS pass is big leaves its
+    # epoch-0 record pending (record_pending) for record_pieces(), so that making a
+    # huge model does not hold the page up; anything that trains, or saves the model,
+    # makes it first. Under CPython it is made at once.
+    defer_big_record = False
 
     def __init__(self, settings: dict | None = None, points=None):
         self.settings = make_settings(settings or {})
@@ -245,7 +255,9 @@ class Trainer:
         self.last_d_loss = self.last_g_loss = None
         self.diverged: str | None = None
         self.history = History()
-        self._record(0)
+        self.record_pending = self.defer_big_record and self._big_record()
+        if not self.record_pending:
+            self._record(0)
         self.generation += 1          # counts resets, so epoch_steps() can notice one
 
     def _sample_noise_rows(self, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -275,6 +287,8 @@ class Trainer:
         """
         if self.diverged:
             return False
+        if self.record_pending:
+            self.settle()
         n, in_pieces, objective, targets = self._kit()
         if in_pieces:          # a huge step: the same numbers, block by block
             for _ in self._d_pieces(want_loss):
@@ -307,6 +321,8 @@ class Trainer:
         """
         if self.diverged:
             return False
+        if self.record_pending:
+            self.settle()
         n, in_pieces, objective, targets = self._kit()
         if in_pieces:
             for _ in self._g_pieces(want_loss):
@@ -402,6 +418,7 @@ class Trainer:
         also after a save and load. A second caller that moved the epoch on
         meanwhile ends this one.
         """
+        self.settle()
         generation = self.generation
         k_d, k_g = self.settings["k_d"], self.settings["k_g"]
         kinds = "d" * k_d + "g" * k_g
@@ -430,7 +447,19 @@ class Trainer:
                         return
                     self.epoch_pos = i + 1
                     if i == last:
-                        self._end_epoch()
+                        # The epoch's KL/JS record, when big, in pieces too (before it
+                        # is counted: a caller that drops us here loses nothing).
+                        metric = self._metric_fake_pieces(self.epoch_count + 1)
+                        while True:
+                            try:
+                                work = next(metric)
+                            except StopIteration as done:
+                                fake = done.value
+                                break
+                            yield Piece(kind, False, work)
+                            if self.generation != generation:
+                                return
+                        self._end_epoch(fake)
                 yield piece
                 if self.generation != generation:
                     return
@@ -465,6 +494,7 @@ class Trainer:
         g_step(), in bounded pieces: a generator of Piece (see epoch_steps)."""
         if self.diverged:
             return
+        self.settle()
         yield from (self._d_pieces(True) if kind == "d" else self._g_pieces(True))
 
     def is_huge(self) -> bool:
@@ -517,19 +547,20 @@ class Trainer:
         self._g_update(loss, want_loss)
         yield Piece("g", True, G.params.size)
 
-    def _end_epoch(self) -> None:
+    def _end_epoch(self, fake: np.ndarray | None = None) -> None:
         self.epoch_count = e = self.epoch_count + 1
         self.epoch_pos = 0
         self.history.add("losses", e, self.last_d_loss, self.last_g_loss)
-        self._record(e)
+        self._record(e, fake)
 
-    def _record(self, e: int) -> None:
-        """KL/JS, precision/recall and snapshots into the history, when their strides say so."""
+    def _record(self, e: int, fake: np.ndarray | None = None) -> None:
+        """KL/JS, precision/recall and snapshots into the history, when their strides say
+        so (`fake`: the metric fakes, when made already, in pieces)."""
         if not self.record_metrics:
             return
         h = self.history
         if h.due("metrics", e):
-            fake = self._metric_fake()
+            fake = self._metric_fake() if fake is None else fake
             # Kept (a fresh array) for the page's readout, whose mode count reads them.
             self.metric_fakes = (e, fake)
             h.add("metrics", e, *self.kl_js(fake))
@@ -539,6 +570,48 @@ class Trainer:
             snap = self.snapshot()
             if snap is not None:
                 h.add("snapshots", e, *snap)
+
+    def _big_record(self) -> bool:
+        """Whether the KL/JS record's generator pass is big (RECORD_PIECES_WORK)."""
+        return self.G.params.size * N_METRIC_FAKE > RECORD_PIECES_WORK
+
+    def _metric_fake_pieces(self, e: int):
+        """The KL/JS record's generator pass for epoch `e` in pieces, when the record is
+        due then and the pass is big: a generator yielding each piece's multiply-adds,
+        whose return value is the fakes (None when there is nothing to do in pieces).
+        The same numbers as _metric_fake(): rows are independent."""
+        if not (self.record_metrics and self.history.due("metrics", e) and self._big_record()):
+            return None
+        fake = np.empty((N_METRIC_FAKE, 2))
+        yield from self.G.forward_pieces(Batch(self.G, N_METRIC_FAKE), self._metric_rows, fake,
+                                         PIECE_WORK)
+        return fake
+
+    def record_pieces(self):
+        """The pending epoch-0 record (record_pending, see defer_big_record) in pieces: a
+        generator yielding each piece's multiply-adds; at its end the history holds what
+        the record would have held. Nothing if none is pending, or if the model was reset
+        or trained meanwhile (that made the record itself)."""
+        generation = self.generation
+        metric = self._metric_fake_pieces(0) if self.record_pending else iter(())
+        while True:
+            try:
+                work = next(metric)
+            except StopIteration as done:
+                fake = done.value
+                break
+            yield work
+            if not self.record_pending or self.generation != generation:
+                return
+        if self.record_pending and self.generation == generation:
+            self.record_pending = False
+            self._record(0, fake)
+
+    def settle(self) -> None:
+        """Make a pending epoch-0 record now, whole: before the model changes."""
+        if self.record_pending:
+            self.record_pending = False
+            self._record(0)
 
     def snapshot(self) -> tuple[list, list] | None:
         """The replay's picture of now: SNAP_FAKES fakes from the fixed shown noise and

@@ -46,6 +46,7 @@ class ModelFileError(ValueError):
 # ----- saving ---------------------------------------------------------------------------------
 def to_dict(t: Trainer) -> dict:
     """Everything needed to continue exactly where trainer `t` is."""
+    t.settle()         # a pending epoch-0 record belongs in the file's history
     return {
         "format": FORMAT, "version": VERSION,
         "settings": dict(t.settings),
@@ -179,6 +180,7 @@ def from_dict(d) -> Trainer:
         t.last_d_loss = _opt_float(d["last_d_loss"], "last_d_loss")
         t.last_g_loss = _opt_float(d["last_g_loss"], "last_g_loss")
         t.history = _history(d["history"], t.epoch_count)
+        t.record_pending = False    # the file's history is the record
         t.metric_fakes = None   # made by the fresh model's record, not by the loaded one
         # The reason is ours to word: a file's own text is not shown to the learner.
         t.diverged = None if d.get("diverged") is None else DIVERGED

@@ -39,6 +39,9 @@ UNDO_S = 8              # how long "Reset: Undo" stays offered
 class App:
     def __init__(self):
         self.view = window.ganlabView
+        # A huge model's epoch-0 KL/JS record is made over the next frames (the loop
+        # runs Trainer.record_pieces), not while the click that made the model waits.
+        Trainer.defer_big_record = True
         changes, problems = from_query(window.location.hash)
         try:
             self.trainer = Trainer(changes)

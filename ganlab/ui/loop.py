@@ -12,7 +12,8 @@ frames a step at a time (Trainer.epoch_steps), so Pause and the other controls
 still answer; every new model's first epoch goes that way until
 it has been timed. A model so big that one frame's views would hold the page up
 gets its picture made over several frames, piece by piece, training waiting
-meanwhile (paint.frame_job); while it trains, that picture is a lighter one, and
+meanwhile (paint.frame_job), and so is its first KL/JS record (queued as a job:
+Trainer.record_pieces); while it trains, that picture is a lighter one, and
 a new one is started VIEW_EVERY_S after the last began (training getting at least
 a fifth of the frames), so the views move ten times a second or more. One proxy for the frame callback is made at
 start-up and reused; nothing grows per frame.
@@ -60,6 +61,7 @@ class Loop:
         self._view = None             # a picture in the making: (pieces, trainer, generation, light)
         self._view_ticks = 0          # frames it has taken so far
         self._view_started = 0.0      # when it was started (perf_counter seconds)
+        self._record_of = None        # (trainer, generation) whose pending record is queued
         self.redraw_frames = 1        # frames between two redraws of the views, about
         self._frame_ms = self.budget_ms   # this frame's training budget
         self._proxy = create_proxy(self._tick)
@@ -198,6 +200,11 @@ class Loop:
             self._last_now = now
             tick_start = time.perf_counter()
             epochs = 0
+            if t.record_pending and self._record_of != (t, t.generation):
+                # A new huge model's epoch-0 record (Trainer.defer_big_record): made
+                # over the next frames, before any training (play waits for jobs).
+                self._record_of = (t, t.generation)
+                self.queue(t.record_pieces())
             # A frame that will not redraw the views may train for longer.
             self._frame_ms = (self.budget_ms if self._skip <= 1
                               else min(self.cap_ms, FRAME_MS - MARGIN_MS))

@@ -285,6 +285,8 @@ def test_a_big_model_trains_with_a_lighter_picture_and_says_so(page, site_url, o
     manifold) so it moves often, and the top bar says so; paused, the full picture
     (30x30) comes back and the note drops the coarser manifold."""
     open_ready(page, site_url + "#g_layers=5&g_units=100&d_layers=5&d_units=100")
+    # Its first KL/JS record is made over the first frames (Trainer.record_pieces).
+    expect(page.locator("#metrics-now")).to_contain_text("At epoch 0: KL ", timeout=30000)
     note = page.locator("#view-note")
     expect(note).to_have_text(" · big model: 30×30 background", timeout=30000)
     page.get_by_role("button", name="Play").click()
