@@ -153,3 +153,8 @@ def test_a_curve_manifold_is_never_called_coarser():
     light = _done(paint.frame_job(t, light=True))
     assert light.shade.ndim == 1
     assert paint.view_note(light, 3) == " · big model: 20×20 background, redrawn every 3 frames"
+
+
+def test_a_full_resolution_picture_has_no_note():
+    fr = fields.frame(Trainer())
+    assert paint.view_note(fr, 1) == paint.view_note(fr, 3) == ""

@@ -13,10 +13,10 @@ still answer; every new model's first epoch goes that way until
 it has been timed. A model so big that one frame's views would hold the page up
 gets its picture made over several frames, piece by piece, training waiting
 meanwhile (paint.frame_job), and so is its first KL/JS record (queued as a job:
-Trainer.record_pieces); while it trains, that picture is a lighter one, and
-a new one is started VIEW_EVERY_S after the last began (training getting at least
-a fifth of the frames), so the views move ten times a second or more. One proxy for the frame callback is made at
-start-up and reused; nothing grows per frame.
+Trainer.record_pieces). While it trains, that picture is a lighter one, and a new
+one is started VIEW_EVERY_S after the last began (training getting at least a
+fifth of the frames), so the views move ten times a second or more. One proxy
+for the frame callback is made at start-up and reused; nothing grows per frame.
 """
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ SLOW_MOTION = -1    # the speed control's value for slow motion
 SLOW_STEP_S = 1.5   # slow motion: one step every 1.5 s, with its explanation
 STEPWISE_S = 0.04   # an epoch longer than this is spread over frames, piece by piece
 MARGIN_MS = 5.0   # the browser's own work per frame: compositing, the painter's canvas calls
-VIEW_EVERY_S = 0.08 # a big model's picture, while it trains: a new one this often, at most
+VIEW_EVERY_S = 0.08  # a big model's picture, while it trains: a new one this often, at most
 
 
 class Loop:

@@ -68,9 +68,9 @@ def frame_job(trainer, light: bool = False):
 
 def view_note(fr: fields.Frame, every: int) -> str:
     """What the top bar says about a big model's picture `fr`, redrawn every `every`
-    frames ("" for a full picture drawn every frame)."""
+    frames ("" for a picture at full resolution)."""
     res = fr.heat.shape[0]
-    if res == fields.HEAT_RES and every <= 1:
+    if res == fields.HEAT_RES:
         return ""
     if fr.shade is not None and fr.shade.ndim == 2 and len(fr.grid) < fields.MANIFOLD_RES ** 2:
         # Background and manifold both coarser: said in few words (it wraps on a phone).
