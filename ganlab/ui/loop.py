@@ -130,8 +130,18 @@ class Loop:
     def queue(self, work, done=None) -> None:
         """Run `work` (an iterator of bounded pieces) over the next frames, within
         their budgets, then call done(). Play waits meanwhile."""
+        self._queue_record()        # a new model's pending record goes first
         self.jobs.append((work, done))
         self.dirty = True
+
+    def _queue_record(self) -> None:
+        """Queue a new huge model's epoch-0 record (Trainer.defer_big_record), once:
+        made over the next frames, before any training (play waits for jobs)."""
+        t = self.app.trainer
+        if t.record_pending and self._record_of != (t, t.generation):
+            self._record_of = (t, t.generation)
+            self.jobs.append((t.record_pieces(), None))
+            self.dirty = True
 
     def _run_jobs(self, deadline: float) -> None:
         clock = time.perf_counter
@@ -200,11 +210,7 @@ class Loop:
             self._last_now = now
             tick_start = time.perf_counter()
             epochs = 0
-            if t.record_pending and self._record_of != (t, t.generation):
-                # A new huge model's epoch-0 record (Trainer.defer_big_record): made
-                # over the next frames, before any training (play waits for jobs).
-                self._record_of = (t, t.generation)
-                self.queue(t.record_pieces())
+            self._queue_record()
             # A frame that will not redraw the views may train for longer.
             self._frame_ms = (self.budget_ms if self._skip <= 1
                               else min(self.cap_ms, FRAME_MS - MARGIN_MS))
