@@ -449,16 +449,11 @@ class Trainer:
                     if i == last:
                         # The epoch's KL/JS record, when big, in pieces too (before it
                         # is counted: a caller that drops us here loses nothing).
-                        metric = self._metric_fake_pieces(self.epoch_count + 1)
-                        while True:
-                            try:
-                                work = next(metric)
-                            except StopIteration as done:
-                                fake = done.value
-                                break
-                            yield Piece(kind, False, work)
-                            if self.generation != generation:
-                                return
+                        fake = yield from self._metric_fake_pieces(
+                            self.epoch_count + 1, lambda w, k=kind: Piece(k, False, w),
+                            lambda: self.generation == generation)
+                        if self.generation != generation:
+                            return
                         self._end_epoch(fake)
                 yield piece
                 if self.generation != generation:
@@ -575,16 +570,20 @@ class Trainer:
         """Whether the KL/JS record's generator pass is big (RECORD_PIECES_WORK)."""
         return self.G.params.size * N_METRIC_FAKE > RECORD_PIECES_WORK
 
-    def _metric_fake_pieces(self, e: int):
+    def _metric_fake_pieces(self, e: int, piece=int, alive=lambda: True):
         """The KL/JS record's generator pass for epoch `e` in pieces, when the record is
-        due then and the pass is big: a generator yielding each piece's multiply-adds,
-        whose return value is the fakes (None when there is nothing to do in pieces).
+        due then and the pass is big: a generator yielding piece(multiply-adds) for each
+        piece, whose return value is the fakes (None when there is nothing to do in
+        pieces, or when alive() turned false after a piece: it stops there).
         The same numbers as _metric_fake(): rows are independent."""
         if not (self.record_metrics and self.history.due("metrics", e) and self._big_record()):
             return None
         fake = np.empty((N_METRIC_FAKE, 2))
-        yield from self.G.forward_pieces(Batch(self.G, N_METRIC_FAKE), self._metric_rows, fake,
-                                         PIECE_WORK)
+        for work in self.G.forward_pieces(Batch(self.G, N_METRIC_FAKE), self._metric_rows,
+                                          fake, PIECE_WORK):
+            yield piece(work)
+            if not alive():
+                return None
         return fake
 
     def record_pieces(self):
@@ -592,18 +591,14 @@ class Trainer:
         generator yielding each piece's multiply-adds; at its end the history holds what
         the record would have held. Nothing if none is pending, or if the model was reset
         or trained meanwhile (that made the record itself)."""
+        if not self.record_pending:
+            return
         generation = self.generation
-        metric = self._metric_fake_pieces(0) if self.record_pending else iter(())
-        while True:
-            try:
-                work = next(metric)
-            except StopIteration as done:
-                fake = done.value
-                break
-            yield work
-            if not self.record_pending or self.generation != generation:
-                return
-        if self.record_pending and self.generation == generation:
+
+        def alive() -> bool:
+            return self.record_pending and self.generation == generation
+        fake = yield from self._metric_fake_pieces(0, alive=alive)
+        if alive():
             self.record_pending = False
             self._record(0, fake)
 
