@@ -93,6 +93,8 @@ class _Pool:
 
     `state` remembers the generator's state just before the current pool was
     drawn, so a saved trainer can redraw exactly the same pool when loaded.
+    A pool can also be known by that state alone (`later`, see defer): it is
+    redrawn the first time it is needed.
     """
 
     def __init__(self, draw):
@@ -100,10 +102,17 @@ class _Pool:
         self.rows = None
         self.pos = 0
         self.state = None
+        self.later = None
 
     def take(self, rng: np.random.Generator, n: int) -> np.ndarray:
         pos, rows = self.pos, self.rows
         if rows is None or pos + n > len(rows):
+            if self.later is not None:
+                # Known by its state only: redraw it, leaving the generator where it is.
+                now, saved, self.later = rng.bit_generator.state, self.later, None
+                self.load(rng, saved)
+                rng.bit_generator.state = now
+                return self.take(rng, n)
             self.state = rng.bit_generator.state
             self.rows = rows = self.draw(rng, max(POOL, n))
             pos = 0
@@ -111,11 +120,26 @@ class _Pool:
         return rows[pos:pos + n]
 
     def to_dict(self):
+        if self.later is not None:
+            return dict(self.later)
         if self.rows is None:
             return None
         return {"state": self.state, "size": len(self.rows), "pos": self.pos}
 
+    def defer(self, saved) -> None:
+        """Become the pool `saved` (a to_dict()) without drawing it yet: it is drawn
+        when first needed. The page's copy of a model trained in its worker gets a new
+        pool this way many times a second, and needs it only if training comes home."""
+        if saved == self.to_dict():
+            return                      # the same pool: it is where it should be
+        if (saved is not None and self.rows is not None and self.later is None
+                and saved["state"] == self.state and saved["size"] == len(self.rows)):
+            self.pos = saved["pos"]     # the same rows, further on
+            return
+        self.rows, self.pos, self.later = None, 0, None if saved is None else dict(saved)
+
     def load(self, rng: np.random.Generator, saved) -> None:
+        self.later = None
         if saved is None:
             self.rows, self.state, self.pos = None, None, 0
             return

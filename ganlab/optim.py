@@ -25,6 +25,7 @@ class SGD:
 
     kind = "sgd"
     hyperparameters = {"lr": "lr_{net}"}     # attribute -> the setting it is read from
+    memory: tuple = ()      # the arrays it carries from step to step (beside `state`)
 
     def __init__(self, params: np.ndarray, grad: np.ndarray, lr: float):
         self.params, self.grad, self.lr = params, grad, lr
@@ -50,6 +51,7 @@ class Momentum(SGD):
 
     kind = "momentum"
     hyperparameters = {**SGD.hyperparameters, "momentum": "momentum"}
+    memory = ("v",)
 
     def __init__(self, params, grad, lr, momentum=0.9):
         super().__init__(params, grad, lr)
@@ -77,6 +79,7 @@ class Adam(SGD):
 
     kind = "adam"
     hyperparameters = {**SGD.hyperparameters, "beta1": "beta1", "beta2": "beta2"}
+    memory = ("m", "v")
     eps = 1e-8
 
     def __init__(self, params, grad, lr, beta1=0.9, beta2=0.999):

@@ -5,7 +5,8 @@ Builds the site, serves it on 127.0.0.1, and prints one JSON object:
   fresh browser profile, and again with a warm HTTP cache (a reload in the same
   profile);
 - while playing for `--seconds` at the defaults (every view and chart redrawn
-  every frame): epochs per second, frames per second, median and p95 frame time
+  every frame), once the training worker is up (ui/trainworker.py; the time it
+  took from the first Play is printed too): epochs per second, frames per second, median and p95 frame time
   (the interval between animation frames, measured by a requestAnimationFrame
   hook in the page), and the cost of redrawing the model graph's thumbnails per
   drawn frame (mean and p95 ms, timed in the page with performance.now());
@@ -65,9 +66,27 @@ def _first_frame_ms(page) -> float | None:
     return page.evaluate("window.ganlabFirstFrameAt === undefined ? null : window.ganlabFirstFrameAt")
 
 
+def _warm_worker(page) -> float | None:
+    """Play until the training worker is up (it loads on the first Play), then pause:
+    ms from Play to ready (None if it never came up in 60 s)."""
+    t0 = page.evaluate("performance.now()")
+    page.click("#play")
+    state = "off"
+    while page.evaluate("performance.now()") - t0 < 60000:
+        state = json.loads(page.evaluate("window.ganlab.snapshot()"))["worker"]
+        if state in ("ready", "broken"):
+            break
+        page.wait_for_timeout(50)
+    waited = page.evaluate("performance.now()") - t0
+    page.click("#play")
+    return round(waited, 0) if state == "ready" else None
+
+
 def _play(page, seconds: float) -> dict:
+    worker_ready_ms = _warm_worker(page)
     page.evaluate(FRAME_HOOK)
-    start_epoch = json.loads(page.evaluate("window.ganlab.snapshot()"))["epoch"]
+    start = json.loads(page.evaluate("window.ganlab.snapshot()"))
+    start_epoch = start["epoch"]
     t0 = page.evaluate("performance.now()")
     page.click("#play")
     page.wait_for_timeout(int(seconds * 1000))
@@ -95,6 +114,11 @@ def _play(page, seconds: float) -> dict:
         "longest_task_ms": round(longest, 1),
         "epochs": snap["epoch"] - start_epoch, "js_after": snap["js"],
         "diverged": snap["diverged"],
+        # The training worker: ms from the first Play until it was up (it loads then;
+        # the page trains by itself meanwhile), and the share of the epochs it trained.
+        "worker_ready_ms": worker_ready_ms,
+        "worker_share": round((snap["worker_epochs"] - start["worker_epochs"])
+                              / max(1, snap["epoch"] - start_epoch), 3),
     }
 
 

@@ -249,6 +249,8 @@ class App:
                      "Set either above 0 (in the update loops of the model graph).", near="play")
             on_ = False
         self.loop.playing = on_
+        if not on_:
+            self.loop.worker.halt()     # what it trains after the click is not wanted
         if on_ and self.loop.per_frame != SLOW_MOTION:
             self.view.clearMarks()
         self.show_phase("play" if on_ else "")
@@ -534,6 +536,8 @@ class App:
             "kl": summary["kl"], "js": summary["js"], "diverged": summary["diverged"],
             "reason": t.diverged, "settings": t.settings, "playing": self.loop.playing,
             "budget_ms": self.loop.budget_ms, "draw_ms": self.loop.draw_ms,
+            # the training worker: off, loading, ready or broken; epochs it trained
+            "worker": self.loop.worker.state, "worker_epochs": self.loop.worker.epochs,
             "points": None if t.points is None else len(t.points),
             "fake": fake.tolist() if np.isfinite(fake).all() else None,
             "real": t.show_real.tolist(),

@@ -27,6 +27,7 @@ from pyscript import document, window
 from pyscript.ffi import create_proxy
 
 from . import paint
+from .trainworker import TrainWorker
 
 FRAME_MS = 16.7
 MIN_BUDGET_MS, MAX_BUDGET_MS = 2.0, 10.0
@@ -64,6 +65,7 @@ class Loop:
         self._record_of = None        # (trainer, generation) whose pending record is queued
         self.redraw_frames = 1        # frames between two redraws of the views, about
         self._frame_ms = self.budget_ms   # this frame's training budget
+        self.worker = TrainWorker()   # trains while playing at full speed, once loaded
         self._proxy = create_proxy(self._tick)
         self._window_start = time.perf_counter()
         self._window_frames = 0
@@ -160,6 +162,14 @@ class Loop:
         t = self.app.trainer
         if self.per_frame == SLOW_MOTION:
             return self._slow_motion(t)
+        if (self.per_frame == 0 and not self.mid_step and not t.epoch_pos
+                and not t.record_pending and not t.diverged):
+            # As fast as it goes: the worker trains, this thread only draws.
+            got = self.worker.step(t)
+            if got is not None:
+                return got
+        else:
+            self.worker.halt()
         clock = time.perf_counter
         deadline = clock() + self._frame_ms / 1000.0
         before = t.epoch_count
@@ -209,6 +219,9 @@ class Loop:
                     self.cap_ms = min(MAX_BUDGET_MS, self.cap_ms + rise)
             self._last_now = now
             tick_start = time.perf_counter()
+            if not (self.playing and self.per_frame == 0) or self.jobs:
+                # Paused, slower speeds, or a Step to take here: the copy is exact.
+                self.worker.halt()
             epochs = 0
             self._queue_record()
             # A frame that will not redraw the views may train for longer.

@@ -1,0 +1,128 @@
+"""The page's training worker, seen from the page (static/train-worker.js runs it).
+
+While the page plays at full speed, the epochs are trained in a Web Worker with a
+Pyodide of its own, so that the page's thread is left to draw. The page's trainer
+stays the model the views, the charts and every control read: each frame, the
+updates the worker sent make it exactly the worker's model (ganlab.remote.apply).
+
+Anything else that touches the model (Pause, a Step, a new setting, Reset, a loaded
+model) needs nothing from the worker: the page's copy is already exact. `step`
+notices that the model is no longer the one it last copied into and starts the
+worker again from it, and `halt` drops the updates still on their way. Until the
+worker is up (it loads on the first Play), or if it cannot start, the page trains
+by itself as before.
+"""
+from __future__ import annotations
+
+import os
+
+from pyscript import window
+from pyscript.ffi import create_proxy, to_js
+
+from .. import remote
+
+WORKER = "./static/train-worker.js"
+
+
+def _sources() -> dict:
+    """The core's modules as the page has them (path -> text): the worker imports the
+    very code the page runs."""
+    here = os.path.dirname(remote.__file__)
+    out = {}
+    for name in sorted(os.listdir(here)):
+        if name.endswith(".py"):
+            with open(os.path.join(here, name), encoding="utf-8") as f:
+                out[f"ganlab/{name}"] = f.read()
+    return out
+
+
+def _key(t) -> tuple:
+    """What says "the same model, as left": the objects themselves (held, so that a
+    new one can never reuse an old one's identity) and the counts."""
+    return (t, t.generation, t.settings, t.history, t.points,
+            t.epoch_count, t.d_steps, t.g_steps, t.epoch_pos)
+
+
+def _same(a: tuple, b: tuple) -> bool:
+    return all(x is y for x, y in zip(a[:5], b[:5])) and a[5:] == b[5:]
+
+
+class TrainWorker:
+    def __init__(self):
+        self.state = "off"      # off -> loading -> ready; "broken" if it cannot run
+        self.worker = None
+        self.run = 0            # the training whose updates are wanted (0: none)
+        self._runs = 0
+        self._key = None        # _key of the model as the last update left it
+        self.inbox: list = []   # updates of `run` not applied yet: (meta, raw bytes)
+        self.epochs = 0         # epochs trained in the worker, in all (for tests)
+        self._on_message = create_proxy(self._message)
+        self._on_error = create_proxy(self._error)
+
+    def boot(self) -> None:
+        """Start loading the worker (once): a second Pyodide, a few seconds."""
+        if self.state != "off":
+            return
+        try:
+            self.worker = window.Worker.new(WORKER, to_js({"type": "module"}))
+            self.worker.onmessage = self._on_message
+            self.worker.onerror = self._on_error
+            self.worker.postMessage(to_js({"type": "boot", "files": _sources()}))
+            self.state = "loading"
+        except Exception as err:    # no workers here: the page trains by itself
+            self._broken(f"cannot start: {err}")
+
+    def step(self, t) -> int | None:
+        """One frame while playing at full speed: the epochs the worker's updates brought
+        to trainer `t`; None if the worker cannot train yet (the page trains itself)."""
+        if self.state != "ready":
+            self.boot()
+            return None
+        if self.run and not _same(self._key, _key(t)):
+            self.halt()                 # the model was changed here: start again from it
+        if not self.run:
+            self._runs += 1
+            self.run = self._runs
+            self.worker.postMessage(to_js({"type": "start", "run": self.run,
+                                           "text": remote.start_text(t)}))
+            self._key = _key(t)
+            return 0
+        gained = 0
+        try:
+            for meta, raw in self.inbox:
+                gained += remote.apply(t, meta, raw)
+        except ValueError as err:       # cannot happen unless the model changed unseen
+            window.console.warn(f"ganlab worker: update dropped: {err}")
+            self.halt()
+        self.inbox.clear()
+        self._key = _key(t)
+        self.epochs += gained
+        return gained
+
+    def halt(self) -> None:
+        """Stop training in the worker; updates still on their way are dropped."""
+        if self.run:
+            self.worker.postMessage(to_js({"type": "halt"}))
+            self.run = 0
+        self.inbox.clear()
+
+    def _message(self, event) -> None:
+        d = event.data
+        if d.type == "update":
+            if d.run == self.run:
+                self.inbox.append((d.meta, d.raw.to_bytes()))
+        elif d.type == "ready":
+            self.state = "ready"
+        elif d.type == "error":
+            if d.run == self.run or not d.run:
+                self._broken(d.message)
+
+    def _error(self, event) -> None:
+        event.preventDefault()
+        self._broken(getattr(event, "message", "") or "failed to load")
+
+    def _broken(self, why: str) -> None:
+        """The worker cannot train: the page trains by itself from now on."""
+        self.halt()
+        self.state = "broken"
+        window.console.warn(f"ganlab worker: {why}; training in the page instead")
