@@ -15,8 +15,11 @@ gets its picture made over several frames, piece by piece, training waiting
 meanwhile (paint.frame_job), and so is its first KL/JS record (queued as a job:
 Trainer.record_pieces). While it trains, that picture is a lighter one, and a new
 one is started VIEW_EVERY_S after the last began (training getting at least a
-fifth of the frames), so the views move ten times a second or more. One proxy
-for the frame callback is made at start-up and reused; nothing grows per frame.
+fifth of the frames), so the views move ten times a second or more. Playing at
+full speed, epochs under WORKER_EPOCH_S are trained in a Web Worker once it is up
+(ui/trainworker.py), and this thread only copies its model home and draws. One
+proxy for the frame callback is made at start-up and reused; nothing grows per
+frame.
 """
 from __future__ import annotations
 
@@ -36,6 +39,10 @@ SLOW_STEP_S = 1.5   # slow motion: one step every 1.5 s, with its explanation
 STEPWISE_S = 0.04   # an epoch longer than this is spread over frames, piece by piece
 MARGIN_MS = 5.0   # the browser's own work per frame: compositing, the painter's canvas calls
 VIEW_EVERY_S = 0.08  # a big model's picture, while it trains: a new one this often, at most
+# Epochs this quick are trained in the worker while playing at full speed (it sends
+# the model after each batch of whole epochs, so longer ones would show no progress
+# for that long: they go on here, step by step, as before).
+WORKER_EPOCH_S = 0.25
 
 
 class Loop:
@@ -162,23 +169,25 @@ class Loop:
         t = self.app.trainer
         if self.per_frame == SLOW_MOTION:
             return self._slow_motion(t)
-        if (self.per_frame == 0 and not self.mid_step and not t.epoch_pos
-                and not t.record_pending and not t.diverged):
-            # As fast as it goes: the worker trains, this thread only draws.
-            got = self.worker.step(t)
-            if got is not None:
-                return got
-        else:
-            self.worker.halt()
         clock = time.perf_counter
         deadline = clock() + self._frame_ms / 1000.0
         before = t.epoch_count
-        model = (id(t), t.generation, id(t.settings))
+        # The objects themselves (a new settings dict could reuse a freed one's id);
+        # settings compare by value: the same values cost the same.
+        model = (t, t.generation, t.settings)
         if model != self._model:
             # A new model or new settings: its first epoch goes in pieces (it might
             # be a huge one), and is timed before whole epochs are trusted.
             self._model, self.epoch_s, self._steps = model, float("inf"), None
             self.ceiling_ms = MAX_BUDGET_MS     # its epochs cost what they cost: learn anew
+        if (self.per_frame == 0 and self.epoch_s < WORKER_EPOCH_S and not self.mid_step
+                and not t.epoch_pos and not t.record_pending and not t.diverged):
+            # As fast as it goes: the worker trains whole epochs, this thread draws.
+            got = self.worker.step(t)
+            if got is not None:
+                return got
+        else:
+            self.worker.halt()
         if self.epoch_s < STEPWISE_S and not self.mid_step:
             if self.per_frame:
                 return t.train(self.per_frame)
