@@ -5,7 +5,8 @@ Builds the site, copies it to a temporary folder and adds timers to that copy on
 (`Loop._train`), each part of `App.render` (the view's arrays, the painter call,
 the charts, the readout sentence, the loss nodes, the "Look inside" panel) and the
 readouts. Then it plays the page in headless Chromium at the defaults for
-`--seconds` (after a second of warming up), and prints, per animation frame,
+`--seconds` (after a second of warming up, and at full speed once the training
+worker is up: it then trains, and this page only draws), and prints, per animation frame,
 milliseconds in each part, and the frame rate and epochs per second. What is left
 of a frame beyond these is the browser's own work (layout, painting the canvases,
 compositing), which in headless Chromium on this machine is done in software.
@@ -30,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from tools.benchpage import _warm_worker  # noqa: E402
 from tools.chromium import LAUNCH, wait_ready  # noqa: E402
 
 PROF_MODULE = "import collections\nPROF = collections.defaultdict(float)\n"
@@ -117,6 +119,8 @@ def run(seconds: float, inside: bool, reduce_motion: bool = False, settings: str
                     page.click("#inside-toggle")
                 if per_frame:
                     page.select_option("#speed", str(per_frame))
+                if not per_frame:
+                    _warm_worker(page)      # full speed trains in the worker: have it up
                 page.click("#play")
                 page.wait_for_timeout(1000)
                 start = json.loads(page.evaluate("window.ganlabProf"))
