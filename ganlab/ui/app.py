@@ -538,6 +538,7 @@ class App:
             "budget_ms": self.loop.budget_ms, "draw_ms": self.loop.draw_ms,
             # the training worker: off, loading, ready or broken; epochs it trained
             "worker": self.loop.worker.state, "worker_epochs": self.loop.worker.epochs,
+            "worker_full_stops": self.loop.worker.full_stops,
             "points": None if t.points is None else len(t.points),
             "fake": fake.tolist() if np.isfinite(fake).all() else None,
             "real": t.show_real.tolist(),

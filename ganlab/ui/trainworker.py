@@ -10,7 +10,8 @@ model) needs nothing from the worker: the page's copy is already exact. `step`
 notices that the model is no longer the one it last copied into and starts the
 worker again from it, and `halt` drops the updates still on their way. Until the
 worker is up (it loads on the first Play), or if it cannot start, the page trains
-by itself as before.
+by itself as before. A page that draws no frames (a hidden tab) takes no updates,
+and the worker stops after INBOX_MOST of them, as training in the page would.
 """
 from __future__ import annotations
 
@@ -20,8 +21,13 @@ from pyscript import window
 from pyscript.ffi import create_proxy, to_js
 
 from .. import remote
+from ..modelfile import ModelFileError
 
 WORKER = "./static/train-worker.js"
+# Updates waiting for a frame, at most (or this many bytes): beyond it the page is not
+# drawing (a hidden tab has no frames, a long task holds them up), so the worker is
+# told to stop; the next frame applies what came and starts it again from there.
+INBOX_MOST, INBOX_BYTES = 16, 8 << 20
 
 
 def _sources() -> dict:
@@ -54,8 +60,12 @@ class TrainWorker:
         self.run = 0            # the training whose updates are wanted (0: none)
         self._runs = 0
         self._key = None        # _key of the model as the last update left it
+        self._refused = None    # _key of a model that could not be sent (trained here)
         self.inbox: list = []   # updates of `run` not applied yet: (meta, raw bytes)
+        self._inbox_bytes = 0
+        self._full = False      # the inbox filled up: the worker was told to stop
         self.epochs = 0         # epochs trained in the worker, in all (for tests)
+        self.full_stops = 0     # times it was stopped for a full inbox (for tests)
         self._on_message = create_proxy(self._message)
         self._on_error = create_proxy(self._error)
 
@@ -81,10 +91,17 @@ class TrainWorker:
         if self.run and not _same(self._key, _key(t)):
             self.halt()                 # the model was changed here: start again from it
         if not self.run:
+            if self._refused is not None and _same(self._refused, _key(t)):
+                return None
+            try:
+                text = remote.start_text(t)
+            except ModelFileError as err:   # a model no file can hold: train it here
+                window.console.warn(f"ganlab worker: training in the page: {err}")
+                self._refused = _key(t)
+                return None
             self._runs += 1
             self.run = self._runs
-            self.worker.postMessage(to_js({"type": "start", "run": self.run,
-                                           "text": remote.start_text(t)}))
+            self.worker.postMessage(to_js({"type": "start", "run": self.run, "text": text}))
             self._key = _key(t)
             return 0
         gained = 0
@@ -95,22 +112,33 @@ class TrainWorker:
             window.console.warn(f"ganlab worker: update dropped: {err}")
             self.halt()
         self.inbox.clear()
+        self._inbox_bytes = 0
+        if self._full:                  # it was told to stop: go on from here next frame
+            self.run, self._full = 0, False
         self._key = _key(t)
         self.epochs += gained
         return gained
 
     def halt(self) -> None:
         """Stop training in the worker; updates still on their way are dropped."""
-        if self.run:
+        if self.run and not self._full:
             self.worker.postMessage(to_js({"type": "halt"}))
-            self.run = 0
+        self.run, self._full = 0, False
         self.inbox.clear()
+        self._inbox_bytes = 0
 
     def _message(self, event) -> None:
         d = event.data
         if d.type == "update":
-            if d.run == self.run:
-                self.inbox.append((d.meta, d.raw.to_bytes()))
+            if d.run == self.run and not self._full:
+                raw = d.raw.to_bytes()
+                self.inbox.append((d.meta, raw))
+                self._inbox_bytes += len(raw)
+                if len(self.inbox) >= INBOX_MOST or self._inbox_bytes >= INBOX_BYTES:
+                    # No frame has taken them: stop the worker, keep what came.
+                    self.worker.postMessage(to_js({"type": "halt"}))
+                    self._full = True
+                    self.full_stops += 1
         elif d.type == "ready":
             self.state = "ready"
         elif d.type == "error":

@@ -88,3 +88,38 @@ def test_a_step_after_playing_in_the_worker_goes_on_from_its_model(page, site_ur
     k = s["settings"]
     assert (stepped["d_steps"], stepped["g_steps"]) == (s["d_steps"] + k["k_d"], s["g_steps"] + k["k_g"])
     expect(page.locator("#epoch")).to_have_text(str(s["epoch"] + 1))
+
+
+def test_divergence_while_the_worker_trains_stops_play_and_says_why(page, site_url, open_ready):
+    # (A changed setting's first epoch is timed in the page, so the divergence may come
+    # from there or from the worker: either way Play stops with the reason;
+    # tests/test_remote.py shows the worker's divergence arriving with its reason.)
+    open_ready(page, site_url)
+    _play_in_worker(page, 50)
+    for name, value in (("loss", "least_squares"), ("lr_d", "10"), ("lr_g", "10")):
+        if name == "loss":
+            page.select_option("#set-loss", value)
+        else:
+            set_value(page, f"#set-{name}", value)
+    wait_snapshot(page, "s.diverged && !s.playing", timeout=30000)
+    expect(page.locator("#diverged")).to_be_visible()
+    expect(page.locator("#diverged")).to_contain_text("Training stopped")
+    expect(page.get_by_role("button", name="Play", exact=True)).to_be_visible()
+
+
+def test_updates_no_frame_takes_stop_the_worker_and_training_goes_on_exactly(page, site_url, open_ready):
+    open_ready(page, site_url)
+    _play_in_worker(page, 50)
+    # A long task holds the frames up (as a hidden tab has none): the updates pile up,
+    # and after INBOX_MOST of them the worker is told to stop.
+    page.evaluate("() => { const t = performance.now(); while (performance.now() - t < 1500) {} }")
+    wait_snapshot(page, "s.worker_full_stops >= 1")
+    moved = snapshot(page)["worker_epochs"]
+    wait_snapshot(page, f"s.worker_epochs > {moved + 200}", timeout=30000)    # and it goes on
+    played = _pause(page)
+    page.get_by_role("button", name="Reset").click()
+    wait_snapshot(page, "s.epoch === 0")
+    page.evaluate("(n) => Promise.resolve(window.ganlab.train(n))", played["epoch"])
+    alone = snapshot(page)
+    for key in ("epoch", "d_steps", "g_steps", "d_loss", "g_loss", "kl", "js", "fake"):
+        assert alone[key] == played[key], key
