@@ -12,6 +12,12 @@ worker again from it, and `halt` drops the updates still on their way. Until the
 worker is up (it loads on the first Play), or if it cannot start, the page trains
 by itself as before. A page that draws no frames (a hidden tab) takes no updates,
 and the worker stops after INBOX_MOST of them, as training in the page would.
+
+Why a plain module Worker with Pyodide, not PyScript's own workers: those compile
+their hooks with Function(), which the page's Content-Security-Policy forbids
+(static/pyscript-start.js drops that hook), and their synchronous calls need
+SharedArrayBuffer, i.e. cross-origin isolation headers a static host may not send.
+Messages (postMessage, the raw bytes transferred) need neither.
 """
 from __future__ import annotations
 
