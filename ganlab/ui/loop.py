@@ -247,6 +247,8 @@ class Loop:
                     # one; _skip counts this frame too.
                     due = VIEW_EVERY_S - (time.perf_counter() - self._view_started)
                     train = max(1, -(-self._view_ticks // 4), round(due * 1000.0 / FRAME_MS))
+                    if self.worker.run:
+                        train = 1   # the worker trains meanwhile: one frame to take its updates
                     self._skip = min(12, train) + 1
                     self.redraw_frames = self._view_ticks + self._skip - 1
                     self._paint(fr)
