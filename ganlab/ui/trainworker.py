@@ -33,7 +33,7 @@ WORKER = "./static/train-worker.js"
 # Updates waiting for a frame, at most (or this many bytes): beyond it the page is not
 # drawing (a hidden tab has no frames, a long task holds them up), so the worker is
 # told to stop; the next frame applies what came and starts it again from there.
-INBOX_MOST, INBOX_BYTES = 16, 8 << 20
+INBOX_MOST, INBOX_BYTES = 32, 8 << 20
 
 
 def _sources() -> dict:
