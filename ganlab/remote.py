@@ -51,6 +51,21 @@ def _counts(t) -> list:
     return [t.epoch_count, t.d_steps, t.g_steps]
 
 
+def model_key(t) -> tuple:
+    """What tells "the same model, as the last update left it" (see same_model): the
+    objects themselves (held, so that a new one can never take a freed one's
+    identity) and the numbers that any training or reset changes."""
+    return (t, t.settings, t.history, t.points,
+            t.generation, t.epoch_count, t.d_steps, t.g_steps, t.epoch_pos)
+
+
+def same_model(a: tuple, b: tuple) -> bool:
+    """Whether two model_key()s name the same model in the same state: the same
+    objects (identity) and equal numbers (equality: two equal large ints can be
+    different objects)."""
+    return all(x is y for x, y in zip(a[:4], b[:4])) and a[4:] == b[4:]
+
+
 class Runner:
     """The worker's side: a trainer made from the page's model file, trained in batches
     of whole epochs, each batch reported as an update."""

@@ -124,3 +124,21 @@ def test_a_runner_starts_from_a_model_file_and_takes_time_not_epochs():
     meta = json.loads(runner.train_for(0.0)[0])     # no time at all: one epoch still
     assert meta["counts"][0] == 1
     assert isinstance(runner.t, gan.Trainer) and runner.t is not home
+
+
+def test_the_model_key_tells_every_change_and_nothing_else():
+    t = Trainer({})
+    key = remote.model_key(t)
+    assert remote.same_model(key, remote.model_key(t))
+    # Equal numbers that are different objects (ints above 256 are not shared).
+    t.generation = int("1000")
+    key = remote.model_key(t)
+    t.generation = int("10") * 100
+    assert t.generation is not key[4] and remote.same_model(key, remote.model_key(t))
+    for change in (lambda: t.epoch(), lambda: t.d_step(), lambda: t.update({"lr_d": 0.05}),
+                   lambda: t.update({}), lambda: t.reset(), lambda: t.set_points(POINTS)):
+        before = remote.model_key(t)
+        change()
+        assert not remote.same_model(before, remote.model_key(t))
+    other = Trainer({})
+    assert not remote.same_model(remote.model_key(Trainer({})), remote.model_key(other))

@@ -48,15 +48,6 @@ def _sources() -> dict:
     return out
 
 
-def _key(t) -> tuple:
-    """What says "the same model, as left": the objects themselves (held, so that a
-    new one can never reuse an old one's identity) and the counts."""
-    return (t, t.generation, t.settings, t.history, t.points,
-            t.epoch_count, t.d_steps, t.g_steps, t.epoch_pos)
-
-
-def _same(a: tuple, b: tuple) -> bool:
-    return all(x is y for x, y in zip(a[:5], b[:5])) and a[5:] == b[5:]
 
 
 class TrainWorker:
@@ -65,8 +56,8 @@ class TrainWorker:
         self.worker = None
         self.run = 0            # the training whose updates are wanted (0: none)
         self._runs = 0
-        self._key = None        # _key of the model as the last update left it
-        self._refused = None    # _key of a model that could not be sent (trained here)
+        self._key = None        # remote.model_key of the model as the last update left it
+        self._refused = None    # remote.model_key of a model that could not be sent (trained here)
         self.inbox: list = []   # updates of `run` not applied yet: (meta, raw bytes)
         self._inbox_bytes = 0
         self._full = False      # the inbox filled up: the worker was told to stop
@@ -94,21 +85,22 @@ class TrainWorker:
         if self.state != "ready":
             self.boot()
             return None
-        if self.run and not _same(self._key, _key(t)):
+        if self.run and not remote.same_model(self._key, remote.model_key(t)):
             self.halt()                 # the model was changed here: start again from it
         if not self.run:
-            if self._refused is not None and _same(self._refused, _key(t)):
+            key = remote.model_key(t)
+            if self._refused is not None and remote.same_model(self._refused, key):
                 return None
             try:
                 text = remote.start_text(t)
             except ModelFileError as err:   # a model no file can hold: train it here
                 window.console.warn(f"ganlab worker: training in the page: {err}")
-                self._refused = _key(t)
+                self._refused = key
                 return None
             self._runs += 1
             self.run = self._runs
             self.worker.postMessage(to_js({"type": "start", "run": self.run, "text": text}))
-            self._key = _key(t)
+            self._key = remote.model_key(t)
             return 0
         gained = 0
         try:
@@ -121,7 +113,7 @@ class TrainWorker:
         self._inbox_bytes = 0
         if self._full:                  # it was told to stop: go on from here next frame
             self.run, self._full = 0, False
-        self._key = _key(t)
+        self._key = remote.model_key(t)
         self.epochs += gained
         return gained
 
