@@ -134,7 +134,8 @@ def apply(t, meta: str, raw) -> int:
     buf = np.frombuffer(raw, dtype="<f8")
     targets = dict(_arrays(t))
     if sum(n for _, n in m["arrays"]) != buf.size or any(
-            name != "metric_fakes" and targets[name].size != n for name, n in m["arrays"]):
+            name != "metric_fakes" and (name not in targets or targets[name].size != n)
+            for name, n in m["arrays"]):
         raise ValueError("the update's arrays do not fit the model")
     before = t.epoch_count
     at = 0

@@ -88,6 +88,10 @@ def test_an_update_whose_arrays_do_not_fit_is_refused():
     other = Trainer({"d_units": 9})
     with pytest.raises(ValueError, match="do not fit"):
         remote.apply(other, meta, raw)
+    # Arrays the model has no place for (Adam's memory, sent to an SGD model).
+    adam = remote.Runner(remote.start_text(Trainer({"optimizer_d": "adam"})))
+    with pytest.raises(ValueError, match="do not fit"):
+        remote.apply(Trainer({}), *adam.train_for(math.inf, most=1))
 
 
 def test_divergence_in_the_worker_comes_home_with_its_reason():
