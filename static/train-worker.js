@@ -17,6 +17,16 @@ let runner = null;      // the ganlab.remote.Runner in training, or null
 let run = 0;            // the page's number for that training
 const inbox = [];       // messages that came before Pyodide was up
 const next = new MessageChannel();   // a zero-delay turn of the event loop
+let due = false;        // a batch is already asked for on `next`
+
+function schedule() {
+  // One batch asked for at a time: a halt and a start read between two batches
+  // must not leave two chains of batches running.
+  if (!due) {
+    due = true;
+    next.port2.postMessage(null);
+  }
+}
 
 async function boot(files) {
   py = await loadPyodide({ indexURL: new URL("../pyodide/", import.meta.url).href,
@@ -51,11 +61,12 @@ function handle(msg) {
       return;
     }
     run = msg.run;
-    next.port2.postMessage(null);
+    schedule();
   }
 }
 
 function batch() {
+  due = false;
   if (!runner) return;
   let out;
   try {
@@ -71,7 +82,7 @@ function batch() {
   bytes.destroy();
   out.destroy();
   postMessage({ type: "update", run, meta, raw }, [raw.buffer]);
-  if (runner.going) next.port2.postMessage(null);
+  if (runner.going) schedule();
   else halt();                 // diverged: nothing more to train, the page reads why
 }
 

@@ -85,10 +85,10 @@ class TrainWorker:
         if self.state != "ready":
             self.boot()
             return None
-        if self.run and not remote.same_model(self._key, remote.model_key(t)):
+        key = remote.model_key(t)
+        if self.run and not remote.same_model(self._key, key):
             self.halt()                 # the model was changed here: start again from it
         if not self.run:
-            key = remote.model_key(t)
             if self._refused is not None and remote.same_model(self._refused, key):
                 return None
             try:
@@ -100,7 +100,7 @@ class TrainWorker:
             self._runs += 1
             self.run = self._runs
             self.worker.postMessage(to_js({"type": "start", "run": self.run, "text": text}))
-            self._key = remote.model_key(t)
+            self._key = key
             return 0
         gained = 0
         try:
@@ -109,11 +109,11 @@ class TrainWorker:
         except ValueError as err:       # cannot happen unless the model changed unseen
             window.console.warn(f"ganlab worker: update dropped: {err}")
             self.halt()
+        if self._full:                  # it was told to stop: go on from here next frame
+            self.halt()
         self.inbox.clear()
         self._inbox_bytes = 0
-        if self._full:                  # it was told to stop: go on from here next frame
-            self.run, self._full = 0, False
-        self._key = remote.model_key(t)
+        self._key = remote.model_key(t)     # the updates moved its counts on
         self.epochs += gained
         return gained
 
