@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import os
 import subprocess
 import sys
@@ -245,6 +246,17 @@ def test_bench_json_keys():
         assert result[name]["epochs"] > 0
     assert result["numpy_calls_per_epoch_defaults"] > 0
     assert result["numpy"] == np.__version__
+    parts = result["recording_parts_percent"]
+    assert parts["new_metric"] == parts["precision_recall"] > 0
+    assert parts["total"] == pytest.approx(parts["kl_js"] + parts["precision_recall"]
+                                           + parts["replay_snapshot"], abs=0.11)
+
+
+def test_bench_table_prints_the_new_metrics_cost_against_its_target():
+    p = run("bench", "--seconds", 0.2, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    assert p.returncode == 0, p.stderr
+    assert re.search(r"the new metric \(precision/recall every 50 epochs\): [0-9.]+ % of an "
+                     r"epoch \(target <= 5 %\)", p.stdout), p.stdout
 
 
 # ----- mistakes: exit 2, one line, no traceback ----------------------------------------------

@@ -52,6 +52,27 @@ def test_histogram_clamps_huge_and_infinite_points_without_warnings():
     assert h[0, 5] == pytest.approx(0.25)
 
 
+def _histogram_plainly(points, bins):
+    """The histogram written the obvious way (fmax/fmin pass NaN over as 0)."""
+    scaled = np.fmin(np.fmax(np.asarray(points) * bins, 0), bins - 1).astype(np.intp)
+    return np.bincount(scaled[:, 0] * bins + scaled[:, 1], minlength=bins * bins) / len(points)
+
+
+def test_histogram_equals_the_plain_formula_on_edges_outliers_and_nan():
+    rng = np.random.default_rng(4)
+    edges = np.array([[i / 30, j / 30] for i in range(31) for j in range(31)])
+    for trial in range(60):
+        pts = rng.normal(0.5, rng.uniform(0.01, 2.0), (int(rng.integers(1, 3000)), 2))
+        if trial % 3 == 0:          # a diverging generator: NaN, inf, huge, on one axis
+            rows = rng.integers(0, len(pts), 5)
+            pts[rows, rng.integers(0, 2)] = rng.choice([np.nan, np.inf, -np.inf, 1e300, -1e20])
+        for bins in (30, 10, 7):
+            np.testing.assert_array_equal(histogram(pts, bins), _histogram_plainly(pts, bins))
+    np.testing.assert_array_equal(histogram(edges), _histogram_plainly(edges, 30))
+    nan_x = histogram(np.array([[np.nan, 0.55], [0.55, 0.55]]), bins=10).reshape(10, 10)
+    assert nan_x[0, 5] == 0.5 and nan_x[5, 5] == 0.5       # NaN counts as 0, per axis
+
+
 # ----- KL and JS on hand-made histograms ----------------------------------------------------
 def _smooth(p):
     return (p + metrics.EPS) / (1 + p.size * metrics.EPS)
@@ -257,3 +278,16 @@ def test_verdict_reads_as_a_learner_would_say_it():
     assert metrics.verdict(0.9, 0.85, {"covered": 8, "modes": 8}).endswith(
         "a close match (8 of 8 modes covered)")
     assert metrics.verdict(None, None) == "No measurement: training diverged."
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_js_floor_of_a_perfect_model_rises_with_fewer_fakes(seed):
+    # The README's reason for keeping 2,500 metric fakes: two samples of the same data
+    # (5,000 reals, as the trainer's histogram) read JS ~0.06 with 2,500 fakes, ~0.10
+    # with 1,250.
+    rng = np.random.default_rng(seed)
+    p = histogram(data.sample("gaussians", rng, 5000))
+    floor_2500 = js(p, histogram(data.sample("gaussians", rng, 2500)))
+    floor_1250 = js(p, histogram(data.sample("gaussians", rng, 1250)))
+    assert round(floor_2500, 2) in (0.06, 0.07) and round(floor_1250, 1) == 0.1
+    assert floor_1250 > floor_2500 + 0.025

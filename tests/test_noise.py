@@ -73,3 +73,12 @@ def test_grid_2d_and_more(kind, dim):
     np.testing.assert_array_equal(grid[:, 0, 0], q)     # first coordinate varies slowest
     np.testing.assert_array_equal(grid[0, :, 1], q)
     np.testing.assert_array_equal(z[:, 2:], 0.0)        # extra dimensions at the median
+
+
+@pytest.mark.parametrize("n, dim", [(1, 1), (7, 2), (4096, 2), (2500, 5)])
+def test_uniform_noise_is_numpys_uniform_exactly(n, dim):
+    # noise.sample makes U[-1, 1) as -1 + 2 r itself (faster in the browser); it must
+    # be rng.uniform(-1, 1) bit for bit, from the same draws, or every run would change.
+    a, b = np.random.default_rng(3), np.random.default_rng(3)
+    np.testing.assert_array_equal(noise.sample(a, "uniform", n, dim), b.uniform(-1.0, 1.0, (n, dim)))
+    assert a.bit_generator.state == b.bit_generator.state

@@ -16,8 +16,10 @@ Builds the site, serves it on 127.0.0.1, and prints one JSON object:
   GAN Lab's defaults: ms per epoch of each (best round), the engine's epochs per
   second and the ratio engine / plain, training alone as the plain GAN does; then
   the engine recording its history (KL/JS, precision/recall, snapshots) as the page
-  does, and what that costs; and the random draws' share of an epoch (the reals
-  and the noise, as the pools draw them). `--engine-only` measures just that.
+  does, and what that costs, in all and record by record (`recording_parts_percent`,
+  as `python -m ganlab bench` prints it natively: `new_metric` is precision/recall);
+  and the random draws' share of an epoch (the reals and the noise, as the pools
+  draw them). `--engine-only` measures just that.
 
 A developer tool (needs Playwright and Debian's chromium), not shipped to the page;
 it starts Chromium as the browser tests do (tools/chromium.py).
@@ -193,6 +195,10 @@ def run(rounds, epochs):
     noise = (time.perf_counter() - start) / 20
     n = s["batch"]
     times["random_ms"] = 1e3 * (real * s["k_d"] * n + noise * (s["k_d"] + s["k_g"]) * n) / 4096
+    # Each recorded series' share of an epoch, timed record by record as
+    # `python -m ganlab bench` does (steadier than the difference of two speeds).
+    from ganlab.bench import recording_parts
+    times["recording_parts"] = recording_parts(5)
     return times
 
 json.dumps(run(ROUNDS, EPOCHS))
@@ -217,6 +223,8 @@ def engine_sources() -> dict[str, str]:
     files = {f"/bench/ganlab/{p.relative_to(build.DIST / 'ganlab').as_posix()}": p.read_text()
              for p in sorted((build.DIST / "ganlab").rglob("*.py")) if "ui" not in p.parts}
     files["/bench/plaingan_speed.py"] = (ROOT / "tools" / "plaingan_speed.py").read_text()
+    # Not shipped (command line only), but it runs in Pyodide: its per-record timing.
+    files["/bench/ganlab/bench.py"] = (ROOT / "ganlab" / "bench.py").read_text()
     return files
 
 
@@ -233,6 +241,7 @@ def _engine(page, url: str, rounds: int, epochs: int) -> dict:
             "ganlab_recording_ms": round(recording, 4),
             "recording_cost_percent": round(100 * (1 - ganlab / recording), 1),
             "random_draws_ms": round(times["random_ms"], 4),
+            "recording_parts_percent": times["recording_parts"],
             "rounds": rounds, "epochs_per_round": epochs,
             "ganlab_ms_rounds": [round(t, 4) for t in times["ganlab"]],
             "plain_ms_rounds": [round(t, 4) for t in times["plain"]]}

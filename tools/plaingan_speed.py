@@ -5,11 +5,12 @@ JSON; the page benchmark (`tools/benchpage.py`) runs it beside the engine inside
 the page's own Pyodide. It imports nothing from ganlab on purpose, so it stays
 what a learner would write first from the equations:
 
-- GAN Lab's default sizes and maths: G 2D Gaussian noise -> 8 ReLU -> 2 (linear),
-  D 2 -> 8 ReLU -> 1 logit; log loss (non-saturating for G); plain SGD with
-  learning rates 0.1 (D) and 0.03 (G); 2 D steps then 1 G step per epoch;
+- GAN Lab's default sizes and maths, as the engine's defaults have them: G 2D
+  uniform noise U[-1, 1) -> 8 ReLU -> 2 (linear), D 2 -> 8 ReLU -> 1 logit; log
+  loss (non-saturating for G); plain SGD with learning rates 0.1 (D) and 0.1 (G);
+  2 D steps then 1 G step per epoch;
   batches of 150 real and 150 fake points; the data is the two-gaussians preset;
-- the obvious code: fresh `rng.random` / `rng.standard_normal` draws every step,
+- the obvious code: fresh `rng.random` / `rng.uniform` draws every step,
   one weight matrix and one bias vector per layer (the bias added separately),
   D run apart on the real and the fake batch and back-propagated apart, the
   gradients then summed, each parameter updated on its own.
@@ -26,7 +27,7 @@ import time
 
 import numpy as np
 
-NOISE_DIM, HIDDEN, BATCH, K_D, LR_D, LR_G = 2, 8, 150, 2, 0.1, 0.03
+NOISE_DIM, HIDDEN, BATCH, K_D, LR_D, LR_G = 2, 8, 150, 2, 0.1, 0.1
 # The two-gaussians data: a 50/50 mix of two axis-aligned Gaussians in the unit square.
 CENTRES = np.array([[0.3, 0.7], [0.7, 0.4]])
 SPREADS = np.array([[0.1, 0.1], [0.05, 0.2]])
@@ -105,7 +106,7 @@ class PlainGAN:
         return CENTRES[which] + self.rng.standard_normal((n, 2)) * SPREADS[which]
 
     def noise(self, n):
-        return self.rng.standard_normal((n, NOISE_DIM))
+        return self.rng.uniform(-1.0, 1.0, (n, NOISE_DIM))
 
     def d_step(self):
         """D moves down -log D(x) - log(1 - D(G(z))) on a fresh batch; G unchanged."""
