@@ -29,23 +29,26 @@ function heat(data, off, res) {
   canvas.getContext("2d").putImageData(state.image, 0, 0);
 }
 
-// A dot is drawn once into a small canvas, its stamp, which is then copied to each
+// A dot is drawn once into a small image, its stamp, which is then copied to each
 // point's place at whole pixels: copying a stamp costs the browser far less than
 // filling an arc, some 600 times a frame. Points coloured by D(x) take one of 9 stamps
-// (colour buckets), each inside a rim of its kind's colour.
+// (colour buckets), each inside a rim of its kind's colour. A stamp is an ImageBitmap,
+// not a canvas: drawing from a canvas makes the browser take a snapshot of it for
+// every copy (600 a frame, most of a millisecond), from a bitmap it does not.
 const stamps = new Map();
 function stamp(radius, fill, rim, width) {
   const key = `${radius}|${fill}|${rim}|${width}`;
   let c = stamps.get(key);
   if (!c) {
-    if (stamps.size > 96) stamps.clear();       // a few sizes in use at a time
+    // A few sizes are in use at a time. (Not closed: a frame may still hold them.)
+    if (stamps.size > 96) stamps.clear();
     const size = Math.ceil(2 * radius + (rim ? width : 0) + 2);
-    c = document.createElement("canvas");
-    c.width = c.height = size;
-    const ctx = c.getContext("2d");
+    const canvas = new OffscreenCanvas(size, size);
+    const ctx = canvas.getContext("2d");
     ctx.beginPath(); ctx.arc(size / 2, size / 2, radius, 0, 2 * Math.PI);
     ctx.fillStyle = fill; ctx.fill();
     if (rim) { ctx.strokeStyle = rim; ctx.lineWidth = width; ctx.stroke(); }
+    c = canvas.transferToImageBitmap();
     stamps.set(key, c);
   }
   return c;
