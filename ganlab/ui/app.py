@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 import numpy as np
 from pyscript import document, fetch, window
@@ -34,6 +35,7 @@ from .points_io import PointsIO
 LAYERS = ("heat", "real", "fake", "manifold", "grad", "pred")
 MIN_DRAWN = 10          # fewer points than this is no data set to learn
 UNDO_S = 8              # how long "Reset: Undo" stays offered
+METRICS_TEXT_S = 0.25   # while playing, the KL/JS sentence is rewritten at most this often
 
 
 class App:
@@ -51,6 +53,7 @@ class App:
         self.painter = paint.Painter(self.view)
         self.charts = paint.Charts(self.view)
         self._metrics_key = None
+        self._metrics_at = -1e9         # when the sentence was last written (time.monotonic)
         self._undo = None           # (trainer, deadline) after a Reset, for "Undo"
         self._note = ""
         self.flags = 0
@@ -254,6 +257,8 @@ class App:
         if on_ and self.loop.per_frame != SLOW_MOTION:
             self.view.clearMarks()
         self.show_phase("play" if on_ else "")
+        if not on_:
+            self._metrics_text()        # the sentence reads the model as it stopped
         button = el("play")
         label = "Pause" if on_ else "Play"
         el("play-text").textContent = label
@@ -516,13 +521,20 @@ class App:
         self.inside.render()
 
     def _metrics_text(self) -> None:
-        """The latest KL/JS (and precision/recall) in words, when a new value is recorded."""
+        """The latest KL/JS (and precision/recall) in words, when a new value is recorded;
+        while playing at most every METRICS_TEXT_S seconds (set_playing brings it up to
+        date on Pause)."""
         t = self.trainer
         row = t.history.metrics[-1] if t.history.metrics else None
         key = (id(t.history), None if row is None else row[0])
         if row is None or key == self._metrics_key:
             return
-        self._metrics_key = key
+        # Playing at full speed a new KL/JS row comes every frame: a sentence rewritten
+        # 60 times a second cannot be read, and each rewrite costs the page a layout.
+        now = time.monotonic()
+        if self.loop.playing and now - self._metrics_at < METRICS_TEXT_S:
+            return
+        self._metrics_key, self._metrics_at = key, now
         el("metrics-now").textContent = overview.metrics_sentence(t)
 
     def snapshot(self) -> str:

@@ -6,6 +6,7 @@ on requests that leave the local server.
 """
 from __future__ import annotations
 
+import ast
 import sys
 from pathlib import Path
 
@@ -158,6 +159,31 @@ def test_metrics_readout_follows_training(page, site_url, open_ready):
     page.select_option("#set-preset", "ring")
     expect(page.locator("#metrics-now")).to_contain_text("At epoch 0:")
     expect(page.locator("#metrics-now")).not_to_contain_text("Modes")
+
+
+def test_metrics_readout_is_readable_while_playing_and_current_on_pause(page, site_url, open_ready):
+    # Playing at full speed a KL/JS row comes every frame: the sentence is rewritten at
+    # most every METRICS_TEXT_S seconds, and Pause brings it up to date at once.
+    app = ast.parse((Path(__file__).resolve().parents[2] / "ganlab" / "ui" / "app.py").read_text())
+    METRICS_TEXT_S = next(ast.literal_eval(n.value) for n in app.body if isinstance(n, ast.Assign)
+                          and getattr(n.targets[0], "id", "") == "METRICS_TEXT_S")
+    open_ready(page, site_url)
+    page.evaluate("""() => {
+        window.__rewrites = 0;
+        new MutationObserver(() => window.__rewrites++).observe(
+            document.getElementById("metrics-now"), {childList: true, characterData: true, subtree: true});
+        window.__since = performance.now();
+    }""")
+    page.click("#play")
+    wait_snapshot(page, "s.epoch > 300")
+    page.wait_for_timeout(1500)
+    rewrites, seconds = page.evaluate("[window.__rewrites, (performance.now() - window.__since) / 1000]")
+    assert 2 <= rewrites <= seconds / METRICS_TEXT_S + 2, (rewrites, seconds)
+    page.click("#play")
+    wait_snapshot(page, "!s.playing")
+    s = snapshot(page)
+    # The last KL/JS row (every 10 epochs) is the one the sentence reads.
+    expect(page.locator("#metrics-now")).to_contain_text(f"At epoch {s['epoch'] // 10 * 10:,}: ")
 
 
 def test_save_then_load_a_model_continues_exactly(page, site_url, open_ready, tmp_path):
