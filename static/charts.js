@@ -1,4 +1,5 @@
-// The two charts (losses; distance to the real data). Each keeps its own series;
+// The three charts (losses; distance to the real data; precision and recall). Each
+// keeps its own series;
 // Python sends only the new rows, each with its smoothed values, and the y ranges to
 // draw them on (ganlab/encodings.py smooth and y_range; ganlab/ui/paint.py Charts):
 // this file only draws.
@@ -25,6 +26,10 @@ export function chartRows(id, d, replace) {
   drawChart(id, c);
 }
 
+// Each chart's two series: a, b (style.css gives the keys under the charts the same).
+const COLOURS = { "chart-loss": ["#5e3c99", "#e66101"], "chart-div": ["#0571b0", "#ca0020"],
+                  "chart-pr": ["#018571", "#a6611a"] };
+
 // Short labels for a scale's ends: 3 significant digits.
 const label = v => Math.abs(v) >= 1e4 ? v.toExponential(1) : String(Number(v.toPrecision(3)));
 
@@ -47,7 +52,7 @@ function drawChart(id, c) {
   if (!shared) { ctx.fillText(`JS ${label(hiB)}`, w - 2, 12 * dpr); ctx.fillText(label(loB), w - 2, h - pad); }
   ctx.fillText(`epoch ${Math.round(c.x[n - 1])}`, w - (shared ? 2 : 34) * dpr, 12 * dpr);
   ctx.textAlign = "left";
-  const colours = id === "chart-loss" ? ["#5e3c99", "#e66101"] : ["#0571b0", "#ca0020"];
+  const colours = COLOURS[id];
   // Each series twice: the raw values faint, the smoothed ones bold, so the trend
   // shows through the noise.
   // At most about one point per pixel column: more would draw nothing more, and a

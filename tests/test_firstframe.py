@@ -38,7 +38,8 @@ def test_the_first_frame_is_what_the_painter_gets_from_python():
     flags = paint.FLAGS["heat"] | paint.FLAGS["fake"]
     first = firstframe.first_frame(t, flags)
     names = [c[0] for c in first["calls"]]
-    assert names == ["drawTile"] * len(paint.tile_points()) + ["setLayout", "frame", "chartPush", "chartPush"]
+    assert names == (["drawTile"] * len(paint.tile_points()) + ["setLayout", "frame"]
+                     + ["chartPush"] * len(paint.CHARTS))
     frame = paint.frame_of(t)
     (lay,) = first["calls"][names.index("setLayout")][1]
     assert json.loads(lay) == paint.layout(frame)
@@ -47,8 +48,8 @@ def test_the_first_frame_is_what_the_painter_gets_from_python():
     assert got_flags == flags
     charts = firstframe.Recorder()
     paint.Charts(charts).update(t.history)
-    assert first["calls"][-2:] == charts.calls
-    assert [c[1][0] for c in charts.calls] == ["chart-loss", "chart-div"]
+    assert first["calls"][-len(paint.CHARTS):] == charts.calls
+    assert [c[1][0] for c in charts.calls] == ["chart-loss", "chart-div", "chart-pr"]
     assert first["text"]["epoch"] == "120"
     assert first["text"]["metrics-now"] == overview.metrics_sentence(t).strip() != ""
     assert first["text"]["ov-g"] == "1×8 ReLU"

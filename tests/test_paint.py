@@ -78,11 +78,17 @@ def test_charts_send_new_rows_smoothed_with_their_ranges():
     for e in range(100):
         h.add("losses", e, 1.0 + 0.01 * e, 0.5)
         h.add("metrics", e, 4.0 + e * 0.1, 0.3)
+        h.add("quality", e, 0.9, 0.4 + 0.005 * e)
     view = FakeView()
     charts = paint.Charts(view)
     charts.update(h)
-    loss, div = view.calls
+    loss, div, pr = view.calls
     assert loss[1] == "chart-loss" and loss[3] is True and div[1] == "chart-div"
+    # Precision and recall: their own chart, both on a fixed 0..1 scale.
+    header, rows = _rows(pr)
+    assert pr[1] == "chart-pr" and list(header) == [0.0, 1.0, 0.0, 1.0]
+    np.testing.assert_array_equal(rows[:, :3], np.array(h.quality, dtype=float))
+    np.testing.assert_array_equal(rows[:, 4], encodings.smooth(rows[:, 2])[0])
     header, rows = _rows(loss)
     assert rows.shape == (100, paint.ROW)
     np.testing.assert_array_equal(rows[:, :3], np.array(h.losses, dtype=float))
@@ -99,7 +105,7 @@ def test_charts_send_new_rows_smoothed_with_their_ranges():
         h.add("losses", e, 2.0, math.nan)
     view.calls.clear()
     charts.update(h)
-    assert len(view.calls) == 1                  # no new metrics row: nothing sent for it
+    assert len(view.calls) == 1                  # no new metrics or quality row: nothing sent
     _, rows = _rows(view.calls[0])
     assert view.calls[0][3] is False and rows.shape == (10, paint.ROW)
     whole = encodings.smooth(np.array(h.losses, dtype=float)[:, 1])[0]

@@ -132,10 +132,13 @@ class Painter:
 # [low_a, high_a, low_b, high_b], the y ranges of the two series (equal: one shared
 # scale), then rows of ROW numbers, [epoch, a, b, a smoothed, b smoothed].
 HEADER, ROW = 4, 5
-# The charts: (history series, canvas id, whether b shares a's scale). The divergence
-# chart draws JS on its own fixed 0..1 scale, so that KL's larger values do not flatten it.
-CHARTS = (("losses", "chart-loss", True), ("metrics", "chart-div", False))
-JS_RANGE = (0.0, 1.0)
+# The charts: (history series, canvas id, scale). "shared": both series on one scale
+# fitted to them (the losses); "js": a on its own fitted scale, b (JS) on a fixed 0..1
+# scale on the right, so that KL's larger values do not flatten it; "unit": both on
+# one fixed 0..1 scale (precision and recall are shares).
+CHARTS = (("losses", "chart-loss", "shared"), ("metrics", "chart-div", "js"),
+          ("quality", "chart-pr", "unit"))
+JS_RANGE = UNIT_RANGE = (0.0, 1.0)
 RANGE_SAMPLES = 256     # the y range is estimated from about this many evenly spaced values
 
 
@@ -164,7 +167,7 @@ class _Series:
 
 
 class Charts:
-    """Sends history rows to the page's two charts, only the rows it has not sent yet,
+    """Sends history rows to the page's charts (CHARTS), only the rows it has not sent yet,
     each with its smoothed values, and the y ranges to draw them on."""
 
     def __init__(self, view):
@@ -172,9 +175,10 @@ class Charts:
         self.series: dict[str, _Series] = {}
         self.history = None
 
-    def message(self, history, name: str, shared: bool) -> tuple[np.ndarray, bool] | None:
+    def message(self, history, name: str, scale: str) -> tuple[np.ndarray, bool] | None:
         """The numbers to send for series `name` of `history` (HEADER, then ROW per new
-        row) and whether the chart starts over; None when there is nothing new."""
+        row; `scale` as in CHARTS) and whether the chart starts over; None when there is
+        nothing new."""
         rows = getattr(history, name)
         old = self.series.get(name)
         replace = (old is None or history is not self.history or history.stride[name] != old.stride
@@ -186,16 +190,18 @@ class Charts:
         new = np.array(rows[old.count:], dtype=float).reshape(-1, 3)  # None -> nan
         sent = old.add(new)
         vals = old.sample()
-        if shared:
+        if scale == "shared":
             ra = rb = encodings.y_range(vals)
-        else:
+        elif scale == "js":
             ra, rb = encodings.y_range(vals[:, 0]), JS_RANGE
+        else:
+            ra = rb = UNIT_RANGE if old.count else None     # nothing yet: no scale
         header = [*(ra or (np.nan, np.nan)), *(rb or (np.nan, np.nan))]
         return np.concatenate((header, sent.ravel())), replace
 
     def update(self, history) -> None:
-        for name, chart, shared in CHARTS:
-            out = self.message(history, name, shared)
+        for name, chart, scale in CHARTS:
+            out = self.message(history, name, scale)
             if out is not None:
                 self.view.chartPush(chart, out[0], out[1])
         self.history = history

@@ -222,7 +222,8 @@ def test_charts_draw_after_training(page, site_url, open_ready):
     redraw(page)
     # Each chart draws two lines in its own colours (static/paint.js drawChart).
     lines = {"chart-loss": [(0x5e, 0x3c, 0x99), (0xe6, 0x61, 0x01)],
-             "chart-div": [(0x05, 0x71, 0xb0), (0xca, 0x00, 0x20)]}
+             "chart-div": [(0x05, 0x71, 0xb0), (0xca, 0x00, 0x20)],
+             "chart-pr": [(0x01, 0x85, 0x71), (0xa6, 0x61, 0x1a)]}
     for chart, colours in lines.items():
         assert painted(page, chart) > 200, chart
         for rgb in colours:

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 INDEX = json.loads((ROOT / "static" / "pretrained" / "index.json").read_text())
 DEFAULT = BY_NAME["preset"].default
-PICTURES = """() => ['view', 'heat', 'thumb-gen', 'thumb-disc', 'chart-loss', 'chart-div']
+PICTURES = """() => ['view', 'heat', 'thumb-gen', 'thumb-disc', 'chart-loss', 'chart-div', 'chart-pr']
     .map(id => { const c = document.getElementById(id); return [id, c.width, c.height, c.toDataURL()]; })"""
 
 
