@@ -220,7 +220,8 @@ COLLAPSE_EVERY = 50
 
 
 def modes_held(t):
-    """(modes holding a fair share, the biggest share of fakes on one mode, that mode):
+    """(modes holding at least a quarter of a fair share, the biggest share of fakes on one
+    mode, that mode):
     fakes within 3 sds of their nearest mode count for it (metrics.mode_coverage)."""
     import numpy as np
     from . import data, metrics
@@ -246,15 +247,19 @@ def measure_collapse(seed: int) -> dict:
         top_share = max(top_share, share)
         if share >= 0.5:
             piles.add(top)
-    return {"most_held": float(most_held), "top_share": top_share, "piles": float(len(piles))}
+    # Precision and recall as the page's chart shows them (the history's rows after
+    # epoch 0): at its best moments every fake looks real, yet recall stays low.
+    quality = t.history.quality[1:]
+    return {"most_held": float(most_held), "top_share": top_share, "piles": float(len(piles)),
+            "peak_precision": max(r[1] for r in quality), "most_recall": max(r[2] for r in quality)}
 
 
 def live_modes(trainer, frame) -> str:
     if trainer.settings["preset"] not in ("eight_gaussians", "grid"):
         return ""
     held, share, top = modes_held(trainer)
-    return (f"Now: {held} of the modes hold a fair share of the fakes; the most crowded one "
-            f"holds {percent(share)} of them.")
+    return (f"Now: {held} of the modes hold at least a quarter of a fair share of the fakes; "
+            f"the most crowded one holds {percent(share)} of them.")
 
 
 # 3. Vanishing gradients ----------------------------------------------------------------------------------
@@ -437,18 +442,21 @@ LESSONS: tuple[Lesson, ...] = (
                "{recipe_epochs} epochs."),
         watch=("The fakes do not spread over the eight modes: they pile up on one, then another. "
                "Looked at every {collapse_every} epochs up to {collapse_epochs}, never more than "
-               "{most_held} of the eight modes hold a fair share of fakes, yet at times at least "
-               "{top_share} of all fakes sit on one single mode, and the pile moves to another "
-               "mode at least once. After {recipe_epochs} epochs with the "
+               "{most_held} of the eight modes hold even a quarter of a fair share of fakes, yet "
+               "at times at least {top_share} of all fakes sit on one single mode, and the pile "
+               "moves to another mode at least once. After {recipe_epochs} epochs with the "
                "recommended settings the fakes cover every mode."),
         why=("Here G takes {k_g} steps per epoch, each with learning rate {lr_g} against D's "
              "{lr_d}: it outruns D. Against a D that barely moves, the best G can do is send every fake to the "
              "one place D currently likes most, which is one of the modes. D then learns that "
              "this mode is full of fakes and turns it purple, and G moves the whole pile to the "
-             "next favourite. Each fake looks real (high precision), but the data as a whole is "
-             "missed (low recall): that is mode collapse, not a model too small to fit."),
+             "next favourite. While the pile sits on a mode its fakes look real (on the "
+             "precision chart, precision reaches {peak_precision} or more at such moments), but "
+             "the data as a whole is missed: recall never passes {most_recall}. That is mode "
+             "collapse, not a model too small to fit."),
         claims=(Claim("most_held", 2, at_least=False), Claim("top_share", 0.8, show=percent),
-                Claim("piles", 2, show=None)),
+                Claim("piles", 2, show=None), Claim("peak_precision", 0.9, show=percent),
+                Claim("most_recall", 0.4, at_least=False, show=percent)),
         measure=measure_collapse, live=live_modes),
     Lesson(
         id="vanishing", title="Vanishing gradients",
@@ -480,8 +488,8 @@ LESSONS: tuple[Lesson, ...] = (
         watch=("The fakes never settle on the data: the whole cloud swings from one side of it "
                "to the other and back. In {swing_epochs} epochs their centre crosses from one "
                "side of the real data's centre to the other at least {crossings} times (the "
-               "lesson panel's shaded line says where it is now), and JS stays above {swing_js} for the "
-               "second half of the run."),
+               "lesson panel's shaded line says where it is now), and over the second half of the run "
+               "JS averages above {swing_js}."),
         why=("G moves towards where D says \"real\"; D then moves its verdict away from where "
              "the fakes went; G follows again. Each player's best move depends on where the "
              "other one is, so the pair can circle round the answer instead of walking to it. "
@@ -499,7 +507,7 @@ LESSONS: tuple[Lesson, ...] = (
                "its default, press Reset, and Play again."),
         watch=("With β1 {beta1} the fakes settle over the two gaussians: over the second half "
                "of the run JS averages at most {settled_js}. With β1 back at its default the "
-               "same model swings round the data and JS stays above {swing_js} (the Oscillation "
+               "same model swings round the data and JS averages above {swing_js} (the Oscillation "
                "lesson)."),
         why=("Adam's β1 is how much of the previous steps' direction each step keeps (its "
              "momentum). Momentum helps one network roll down a fixed valley, but in a GAN the "
