@@ -236,17 +236,21 @@ class Trainer:
     # makes it first. Under CPython it is made at once.
     defer_big_record = False
 
-    def __init__(self, settings: dict | None = None, points=None):
+    def __init__(self, settings: dict | None = None, points=None, record: bool = True):
+        """A new model. `record=False`: without its epoch-0 KL/JS record, for a caller
+        about to put a saved history in place (loading a model file: the record is a
+        generator pass over 2,500 points, wasted there)."""
         self.settings = make_settings(settings or {})
         self.points = None if points is None else data.check_points(points)
         if self.settings["preset"] == "points" and self.points is None:
             raise SettingsError("preset 'points' needs a point set: draw or import points")
         self.generation = 0
-        self.reset()
+        self.reset(record)
 
     # ----- building a fresh model -------------------------------------------------
-    def reset(self) -> None:
-        """A new model from the current settings and seed: epoch 0, empty history."""
+    def reset(self, record: bool = True) -> None:
+        """A new model from the current settings and seed: epoch 0, empty history (with
+        its epoch-0 record unless `record` is False: see __init__)."""
         s = self.settings
         rng = self.rng = np.random.default_rng(s["seed"])
         self.G = MLP([s["noise_dim"]] + [s["g_units"]] * s["g_layers"] + [2],
@@ -279,8 +283,8 @@ class Trainer:
         self.last_d_loss = self.last_g_loss = None
         self.diverged: str | None = None
         self.history = History()
-        self.record_pending = self.defer_big_record and self._big_record()
-        if not self.record_pending:
+        self.record_pending = record and self.defer_big_record and self._big_record()
+        if record and not self.record_pending:
             self._record(0)
         self.generation += 1          # counts resets, so epoch_steps() can notice one
 

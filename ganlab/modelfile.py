@@ -155,7 +155,7 @@ def from_dict(d) -> Trainer:
         unknown = sorted(str(k) for k in set(settings) - set(BY_NAME))
         if unknown:
             raise ModelFileError(f"unknown setting(s) {_clip(', '.join(unknown))}")
-        t = Trainer(settings, d.get("points"))
+        t = Trainer(settings, d.get("points"), record=False)   # the file's history follows
         t.G.set_params(_finite(d["g_params"], "g_params"))
         t.D.set_params(_finite(d["d_params"], "d_params"))
         for net in ("d", "g"):
@@ -268,10 +268,17 @@ def _decoded(value, name: str):
     return np.frombuffer(raw, dtype="<f8").astype(float).tolist()
 
 
+# What JSON numbers load as. (bool is a subclass of int, but its type is not in here.)
+# The checks below look at types with set(map(type, ...)), which runs in C: a shipped
+# model file holds some 26,000 numbers, and a Python test per number cost the page's
+# start a tenth of a second.
+_NUMBER = frozenset((int, float))
+_NUMBER_OR_NULL = frozenset((int, float, type(None)))
+_BIGGEST = 2 ** 1000        # a whole number past this may not fit in a float
+
+
 def _finite(values, name: str) -> np.ndarray:
-    if not isinstance(values, list):
-        raise ModelFileError(f"'{name}' must be a list of finite numbers")
-    if any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in values):
+    if not isinstance(values, list) or not set(map(type, values)) <= _NUMBER:
         raise ModelFileError(f"'{name}' must be a list of finite numbers")
     arr = np.asarray(values, dtype=float)
     if arr.ndim != 1 or not np.isfinite(arr).all():
@@ -337,23 +344,45 @@ def _history(h, epochs: int) -> History:
         if not isinstance(rows, list) or len(rows) >= History.CAP:
             raise ModelFileError(f"'history.{series}' must be a list of fewer than "
                                  f"{History.CAP} rows")
-        clean, last = [], -1
-        for row in rows:
-            if not isinstance(row, list) or len(row) != 3:
-                raise ModelFileError(f"'history.{series}' rows must be [epoch, value, value]")
-            e = _count(row[0], f"history.{series} epoch", epochs)
-            if e <= last or e % s:
-                raise ModelFileError(f"'history.{series}' epochs must rise, each a multiple "
-                                     f"of its stride {s}")
-            last = e
-            clean.append([e, _opt_float(row[1], f"history.{series}"),
-                          _opt_float(row[2], f"history.{series}")])
-        setattr(out, series, clean)
+        setattr(out, series, _rows(rows, series, s, epochs))
         out.stride[series] = s
     if "snapshots" in h or "snapshots" in stride:
         out.snapshots, out.stride["snapshots"] = _snapshots(h.get("snapshots"),
                                                             stride.get("snapshots"), epochs)
     return out
+
+
+def _rows(rows: list, series: str, stride: int, epochs: int) -> list:
+    """A series' rows [epoch, a, b], checked: whole-number epochs from 0 to `epochs`,
+    rising, each a multiple of `stride`; a and b finite numbers or null. The same
+    checks as _count and _opt_float on each value, made column by column."""
+    if not all(type(row) is list and len(row) == 3 for row in rows):
+        raise ModelFileError(f"'history.{series}' rows must be [epoch, value, value]")
+    if not rows:
+        return []
+    e, a, b = zip(*rows)
+    if not set(map(type, e)) <= {int} or not 0 <= min(e) <= max(e) <= epochs:
+        raise ModelFileError(f"'history.{series} epoch' must be a whole number from 0 to "
+                             f"{epochs:,}")
+    ee = np.array(e, dtype=np.int64)
+    if (np.diff(ee) <= 0).any() or (ee % stride).any():
+        raise ModelFileError(f"'history.{series}' epochs must rise, each a multiple "
+                             f"of its stride {stride}")
+    for col in (a, b):
+        kinds = set(map(type, col))
+        bad = None
+        if not kinds <= _NUMBER_OR_NULL:
+            bad = next(v for v in col if type(v) not in _NUMBER_OR_NULL)
+        elif float in kinds and not np.isfinite([v for v in col if type(v) is float]).all():
+            bad = next(v for v in col if type(v) is float and not math.isfinite(v))
+        elif int in kinds and max(abs(v) for v in col if type(v) is int) > _BIGGEST:
+            bad = next(v for v in col if type(v) is int and abs(v) > _BIGGEST)
+        if bad is not None:
+            raise ModelFileError(f"'history.{series}' must be a finite number or null, "
+                                 f"got {_short(bad)}")
+    # Integers become floats, as _opt_float makes them; null stays None.
+    return [[ei, None if ai is None else float(ai), None if bi is None else float(bi)]
+            for ei, ai, bi in rows]
 
 
 def _snapshots(rows, stride, epochs: int) -> tuple[list, int]:

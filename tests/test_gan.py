@@ -637,3 +637,14 @@ def test_a_step_in_pieces_equals_the_whole_step(kind, settings):
     assert (a.d_steps, a.g_steps, a.last_d_loss, a.last_g_loss) == (b.d_steps, b.g_steps,
                                                                     b.last_d_loss, b.last_g_loss)
     assert b.is_huge() == bool(settings)
+
+
+def test_a_trainer_made_to_load_a_file_skips_its_epoch_0_record():
+    # modelfile.from_dict puts the file's history in place: the record would be wasted.
+    bare, made = Trainer({}, record=False), Trainer({})
+    assert bare.history.metrics == bare.history.quality == bare.history.snapshots == []
+    assert made.history.metrics[0][0] == 0 and made.history.quality[0][0] == 0
+    np.testing.assert_array_equal(bare.G.params, made.G.params)
+    assert bare.rng.bit_generator.state == made.rng.bit_generator.state
+    bare.reset()                    # a later reset records as ever
+    assert bare.history.metrics == made.history.metrics
