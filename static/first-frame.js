@@ -31,9 +31,31 @@ function paintFirstFrame() {
   window.ganlabFirstFrameAt = performance.now();     // for the start-up benchmark
 }
 
+// The pre-trained model Python will open on, fetched now, while Python is still on its
+// way (ganlab/ui/app.py load_pretrained takes the text once): the default data set's
+// when the address names no settings, or the model whose settings the address names
+// (a reload). A failed fetch is left for Python to make again and report.
+function prefetchModel() {
+  const node = document.getElementById("ganlab-start");
+  if (!node || document.body.dataset.state !== "loading") return;
+  const { pretrained, first } = JSON.parse(node.textContent), address = location.hash.slice(1);
+  const entry = address ? Object.values(pretrained).find(e => e.hash === address)
+                        : pretrained[first && first.preset];
+  if (!entry) return;
+  const text = fetch(`./static/pretrained/${entry.file}`)
+    .then(r => r.ok ? r.text() : Promise.reject(new Error(String(r.status))));
+  text.catch(() => {});       // unhandled here on purpose: Python fetches again
+  window.ganlabPrefetch = { file: entry.file, text };
+}
+
 try {
   paintFirstFrame();
 } catch (err) {
   // Only the early picture is lost: Python paints the same when it is ready.
   console.warn("ganlab: first frame not painted:", err);
+}
+try {
+  prefetchModel();
+} catch (err) {
+  console.warn("ganlab: pre-trained model not fetched early:", err);
 }

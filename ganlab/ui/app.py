@@ -388,10 +388,13 @@ class App:
             # started a lesson: then this load is stale and must not replace their model.
             return ticket == self._loading and self.trainer is before and self.pretrained_on()
         try:
-            response = await fetch(f"./static/pretrained/{entry['file']}")
-            if not response.ok:
-                raise ModelFileError(f"the site answered {response.status}")
-            trainer = modelfile.from_json(await response.text())
+            text = await _prefetched(entry["file"])
+            if text is None:
+                response = await fetch(f"./static/pretrained/{entry['file']}")
+                if not response.ok:
+                    raise ModelFileError(f"the site answered {response.status}")
+                text = await response.text()
+            trainer = modelfile.from_json(text)
         except Exception as err:    # a network failure arrives as a JavaScript error
             if still_wanted():
                 self.set_pretrained(False)
@@ -564,6 +567,19 @@ def _object(**members):
     for key, value in members.items():
         setattr(obj, key, value)
     return obj
+
+
+async def _prefetched(file: str) -> str | None:
+    """The text of pre-trained model `file` if static/first-frame.js fetched it while
+    Python was loading (once: later loads fetch again); None if it did not, or failed."""
+    pre = getattr(window, "ganlabPrefetch", None)
+    if not pre or str(pre.file) != file:
+        return None
+    window.ganlabPrefetch = None
+    try:
+        return str(await pre.text)
+    except Exception:       # a network failure: the caller fetches again and reports it
+        return None
 
 
 def _wasm_bytes() -> int:

@@ -33,7 +33,12 @@ def message(page) -> str:
 
 
 def test_the_page_opens_on_the_default_data_sets_trained_model(page, site_url, open_ready):
+    # Fetched once, by static/first-frame.js while Python loads; Python takes that text.
+    asked = []
+    page.on("request", lambda r: asked.append(r.url) if r.url.endswith(INDEX[DEFAULT]["file"]) else None)
     open_ready(page, site_url, fresh=False)
+    assert len(asked) == 1, asked
+    assert page.evaluate("() => window.ganlabPrefetch") is None, "the early text is used once"
     s = snapshot(page)
     assert s["epoch"] == INDEX[DEFAULT]["epochs"] > 0
     assert s["settings"] == settings_of(DEFAULT)
@@ -43,6 +48,27 @@ def test_the_page_opens_on_the_default_data_sets_trained_model(page, site_url, o
     page.reload()
     wait_until(page, "() => document.body.dataset.state === 'ready'", timeout=60000)
     assert snapshot(page)["epoch"] == INDEX[DEFAULT]["epochs"]
+    assert len(asked) == 2, "the reload fetched it early too, once"
+
+
+def test_an_early_fetch_that_fails_is_made_again_by_python(page, site_url, page_log):
+    failed = []
+
+    def first_fails(route):
+        if not failed:
+            failed.append(route.request.url)
+            route.fulfill(status=503, body="busy")
+        else:
+            route.fallback()
+    page.route(f"**/static/pretrained/{INDEX[DEFAULT]['file']}", first_fails)
+    page.goto(site_url)
+    wait_until(page, "() => document.body.dataset.state === 'ready'", timeout=60000)
+    assert failed, "the early fetch was made"
+    assert snapshot(page)["epoch"] == INDEX[DEFAULT]["epochs"]
+    assert page.locator("#pretrained").is_checked()
+    assert page.inner_text("#message-text") == ""
+    # The browser's own console line about the 503 is the expected one.
+    page_log.console_errors[:] = [m for m in page_log.console_errors if "503" not in m]
 
 
 def test_the_first_frame_shows_before_python_and_python_paints_the_same(page, site_url):
