@@ -170,7 +170,11 @@ function setupProbe() {
   const c = el("inside-noise");
   if (!c || c.dataset.wired) return;
   c.dataset.wired = "1";
+  // Where a line in noise space starts: set by a Shift-drag or a drag with "Drag draws a
+  // line" ticked (touch has no Shift), or by the L key at the probe (keyboard), after
+  // which the arrow keys move the line's end; Escape drops the line.
   let start = null;
+  const lineMode = el("inside-line-mode");
   const at = ev => {
     const r = c.getBoundingClientRect();
     return [Math.min(1, Math.max(0, (ev.clientX - r.left) / r.width)),
@@ -182,7 +186,7 @@ function setupProbe() {
   c.addEventListener("pointerdown", ev => {
     c.setPointerCapture(ev.pointerId);
     const uv = at(ev);
-    start = ev.shiftKey ? uv : null;
+    start = ev.shiftKey || (lineMode && lineMode.checked) ? uv : null;
     send(uv, start);
     ev.preventDefault();
   });
@@ -192,12 +196,24 @@ function setupProbe() {
   });
   c.addEventListener("pointerup", ev => { c.releasePointerCapture(ev.pointerId); });
   c.addEventListener("keydown", ev => {
+    const uv = state.probe ? state.probe.uv : [0.5, 0.5];
+    if (ev.key === "l" || ev.key === "L") {         // a line starts here
+      ev.preventDefault();
+      start = [uv[0], uv[1]];
+      send(uv, start);
+      return;
+    }
+    if (ev.key === "Escape" && start) {
+      ev.preventDefault();
+      start = null;
+      send(uv, null);
+      return;
+    }
     const step = ev.shiftKey ? 0.1 : 0.02;
     const d = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] }[ev.key];
     if (!d) return;
     ev.preventDefault();
-    const uv = state.probe ? state.probe.uv : [0.5, 0.5];
-    send([Math.min(1, Math.max(0, uv[0] + d[0])), Math.min(1, Math.max(0, uv[1] + d[1]))], null);
+    send([Math.min(1, Math.max(0, uv[0] + d[0])), Math.min(1, Math.max(0, uv[1] + d[1]))], start);
   });
 }
 

@@ -243,6 +243,23 @@ def test_the_noise_probe_marks_g_of_z_and_follows_drag_and_keys(page, site_url, 
     page.keyboard.up("Shift")
     expect(text).to_contain_text("the orange curve is the line's image")
     assert page.evaluate(PROBE_CENTRE)[2] > n
+    # Without a pointer: L starts a line at the probe, the arrow keys draw it, Esc drops it.
+    probe.focus()
+    page.keyboard.press("Escape")
+    expect(text).not_to_contain_text("the orange curve")
+    page.keyboard.press("l")
+    for _ in range(6):
+        page.keyboard.press("ArrowUp")
+    expect(text).to_contain_text("the orange curve is the line's image")
+    page.keyboard.press("Escape")
+    expect(text).not_to_contain_text("the orange curve")
+    # Touch has no Shift: "Drag draws a line" makes a plain drag draw one.
+    page.get_by_role("checkbox", name="Drag draws a line").check()
+    page.mouse.move(box["x"] + 0.2 * box["width"], box["y"] + 0.2 * box["height"])
+    page.mouse.down()
+    page.mouse.move(box["x"] + 0.8 * box["width"], box["y"] + 0.7 * box["height"], steps=4)
+    page.mouse.up()
+    expect(text).to_contain_text("the orange curve is the line's image")
 
 
 def test_noise_of_more_than_two_dimensions_gets_a_slider_each(page, site_url, open_ready):
