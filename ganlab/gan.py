@@ -159,10 +159,12 @@ class Moment(NamedTuple):
     epoch: int
     fake: np.ndarray            # (SNAP_FAKES, 2) G(z) of the first of the fixed shown noise
     heat: np.ndarray            # (SNAP_RES, SNAP_RES) D(x), row 0 at the top
-    d_loss: float | None        # the losses and KL/JS of the latest rows at or before
-    g_loss: float | None        # the epoch (the series are thinned: maybe a little older)
-    kl: float | None
+    d_loss: float | None        # the losses, KL/JS and precision/recall of the latest
+    g_loss: float | None        # rows at or before the epoch (the series are thinned:
+    kl: float | None            # maybe a little older; precision/recall every 50 epochs)
     js: float | None
+    precision: float | None = None
+    recall: float | None = None
 
 
 class History:
@@ -212,14 +214,16 @@ class History:
         return rows[i - 1] if i else None
 
     def moment(self, i: int) -> Moment:
-        """Snapshot i (IndexError if there is none) as arrays, with the losses and the
-        KL/JS recorded at or before its epoch."""
+        """Snapshot i (IndexError if there is none) as arrays, with the losses, KL/JS and
+        precision/recall recorded at or before its epoch."""
         epoch, fake, heat = self.snapshots[i]
         res = math.isqrt(len(heat))
         losses, kl_js = self.latest("losses", epoch), self.latest("metrics", epoch)
+        quality = self.latest("quality", epoch)
         return Moment(epoch, np.reshape(fake, (-1, 2)), np.reshape(heat, (res, res)),
                       *(losses[1:] if losses else (None, None)),
-                      *(kl_js[1:] if kl_js else (None, None)))
+                      *(kl_js[1:] if kl_js else (None, None)),
+                      *(quality[1:] if quality else (None, None)))
 
     def to_dict(self) -> dict:
         return {"losses": self.losses, "metrics": self.metrics, "quality": self.quality,

@@ -2,7 +2,8 @@
 
 - `neuron_maps`: every hidden unit of D as a small map of its activation over the
   square, layer by layer (TensorFlow Playground's idea); with 2D noise, every hidden
-  unit of G over the noise square. At most MAX_UNITS units; the rest are named.
+  unit of G over the noise square. At most MAX_UNITS units in all (`unit_caps` shares
+  them out); the rest are named.
 - `probe` and `noise_line`: G(z) for chosen noise vectors, and the image of a line
   in noise space (a curve in the data square).
 - `ideal_discriminator`: D*(x) = p_data(x) / (p_data(x) + p_g(x)), the best any
@@ -25,7 +26,7 @@ from . import fields, losses, metrics
 from .nn import activate
 
 NEURON_RES = 20        # side of each unit's map: 400 points per forward pass
-MAX_UNITS = 128        # units shown per network; the rest are left out and named
+MAX_UNITS = 128        # units shown in all (both networks); the rest are left out and named
 IDEAL_SIGMA = 1.0      # Gaussian smoothing of the histograms, in cells
 FIELD_RES = 15         # the gradient field's grid: 225 arrows
 
@@ -86,6 +87,22 @@ def noise_square(kind: str, dim: int, res: int = NEURON_RES) -> np.ndarray:
     z = np.zeros((res * res, dim))
     z[:, :2] = lo + fields.grid_points(res) * (hi - lo)
     return z
+
+
+def unit_caps(trainer, cap: int = MAX_UNITS) -> dict[str, int]:
+    """How many hidden units of D and of G the panel shows, `cap` in all: every unit when
+    they fit; else a network with fewer than half of `cap` shows all of its units and the
+    other the rest; else half each. G's units count only with 2D noise (see neuron_maps)."""
+    d = sum(trainer.D.sizes[1:-1])
+    g = sum(trainer.G.sizes[1:-1]) if trainer.settings["noise_dim"] == 2 else 0
+    if d + g <= cap:
+        return {"d": d, "g": g}
+    half = cap // 2
+    if d <= half:
+        return {"d": d, "g": cap - d}
+    if g <= half:
+        return {"d": cap - g, "g": g}
+    return {"d": half, "g": cap - half}
 
 
 def neuron_maps(trainer, net: str = "d", res: int = NEURON_RES,

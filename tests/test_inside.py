@@ -179,3 +179,19 @@ def test_the_field_at_the_fakes_is_the_per_point_arrows(loss):
     pts, arrows = inside.gradient_field(t)
     assert pts.shape == arrows.shape == (inside.FIELD_RES ** 2, 2)
     np.testing.assert_allclose(arrows, inside.pull(t, pts))
+
+
+@pytest.mark.parametrize("g, d, noise_dim, caps", [
+    ((1, 8), (1, 8), 2, {"d": 8, "g": 8}),              # all fit
+    ((2, 64), (2, 64), 2, {"d": 64, "g": 64}),          # 256 units: half each
+    ((1, 32), (4, 64), 2, {"d": 96, "g": 32}),          # G's few all shown, D the rest
+    ((4, 64), (1, 16), 2, {"d": 16, "g": 112}),
+    ((4, 64), (4, 64), 3, {"d": 128, "g": 0}),          # G's units need 2D noise
+])
+def test_the_panel_shows_at_most_128_units_in_all(g, d, noise_dim, caps):
+    t = Trainer({"g_layers": g[0], "g_units": g[1], "d_layers": d[0], "d_units": d[1],
+                 "noise_dim": noise_dim})
+    assert inside.unit_caps(t) == caps and sum(caps.values()) <= inside.MAX_UNITS
+    shown = [inside.neuron_maps(t, net, res=4, cap=caps[net]) for net in ("d", "g")]
+    assert sum(len(m.maps) for m in shown if m is not None) == min(
+        inside.MAX_UNITS, d[0] * d[1] + (g[0] * g[1] if noise_dim == 2 else 0))

@@ -106,11 +106,15 @@ def test_a_moment_takes_losses_and_kl_from_thinned_series():
     h.snapshots = [[0, fake, heat], [40, fake, heat]]
     h.losses = [[0, None, None], [32, 0.7, 0.8]]
     h.metrics = [[0, 3.0, 0.5], [30, 2.0, 0.4], [50, 1.0, 0.3]]
+    h.quality = [[0, 0.1, 0.2]]
     m = h.moment(1)
     assert (m.epoch, m.d_loss, m.g_loss, m.kl, m.js) == (40, 0.7, 0.8, 2.0, 0.4)
+    assert (m.precision, m.recall) == (0.1, 0.2)        # every 50 epochs: epoch 0's row
     assert m.fake.shape == (SNAP_FAKES, 2) and m.heat.shape == (SNAP_RES, SNAP_RES)
     first = h.moment(0)
     assert (first.d_loss, first.g_loss, first.kl) == (None, None, 3.0)
+    h.quality = []
+    assert (h.moment(1).precision, h.moment(1).recall) == (None, None)
     with pytest.raises(IndexError):
         h.moment(2)
 

@@ -73,8 +73,9 @@ class Inside:
             return
         parts, layout, at = [], {}, 0
         notes = []
+        caps = inside.unit_caps(t)
         for net in ("d", "g"):
-            maps = inside.neuron_maps(t, net)
+            maps = inside.neuron_maps(t, net, cap=caps[net])
             if maps is None:
                 layout[net] = None
                 continue
@@ -177,7 +178,8 @@ class Inside:
 
     def scrub(self, i: int) -> None:
         """Show the i-th snapshot of the history in the view (training pauses), with the
-        losses and KL of the history's latest rows at or before its epoch."""
+        losses, KL/JS and precision/recall of the history's latest rows at or before its
+        epoch."""
         t = self.app.trainer
         h = t.history
         if not h.snapshots:
@@ -189,8 +191,10 @@ class Inside:
         losses = ""
         if snap.d_loss is not None and snap.g_loss is not None:
             losses = f", D loss {snap.d_loss:.3f}, G loss {snap.g_loss:.3f}"
-        kl = "" if snap.kl is None else f", KL {snap.kl:.2f} bits"
-        text = f"Epoch {snap.epoch:,} of {t.epoch_count:,}{losses}{kl}"
+        kl = "" if snap.kl is None else f", KL {snap.kl:.2f} bits, JS {snap.js:.3f} bits"
+        pr = ("" if snap.precision is None or snap.recall is None else
+              f", precision {round(100 * snap.precision)} %, recall {round(100 * snap.recall)} %")
+        text = f"Epoch {snap.epoch:,} of {t.epoch_count:,}{losses}{kl}{pr}"
         buf = np.concatenate((snap.heat.ravel(), snap.fake.ravel(), t.show_real.ravel()))
         self.js.showPast(buf, snap.heat.shape[0], len(snap.fake), len(t.show_real),
                          f"The past: {text}")

@@ -351,4 +351,34 @@ def test_a_model_trained_on_the_command_line_can_be_scrubbed(page, site_url, ope
     page.keyboard.press("ArrowLeft")
     m = t.history.moment(19)
     expect(slider).to_have_attribute("aria-valuetext", f"Epoch 380 of 400, D loss {m.d_loss:.3f}, "
-                                     f"G loss {m.g_loss:.3f}, KL {m.kl:.2f} bits")
+                                     f"G loss {m.g_loss:.3f}, KL {m.kl:.2f} bits, JS {m.js:.3f} bits, "
+                                     f"precision {round(100 * m.precision)} %, "
+                                     f"recall {round(100 * m.recall)} %")
+
+
+COUNT_PANEL = """() => {
+    window.__panel = 0; window.__frames = 0;
+    const inside = window.ganlabInside, update = inside.update;
+    inside.update = (...args) => { window.__panel++; return update.apply(inside, args); };
+    const tick = () => { window.__frames++; requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+}"""
+
+
+def test_the_panel_costs_nothing_closed_and_redraws_every_sixth_frame_open(page, site_url, open_ready):
+    # ganlab/ui/inside.py: closed, nothing of the panel is computed; open and playing,
+    # it is refreshed on every EVERY-th (6th) redraw of the view.
+    open_ready(page, site_url)
+    page.evaluate(COUNT_PANEL)
+    page.click("#play")
+    page.wait_for_timeout(1500)
+    page.click("#play")
+    assert page.evaluate("window.__panel") == 0, "the closed panel computed something"
+    open_panel(page)
+    page.evaluate("() => { window.__panel = 0; window.__frames = 0; }")
+    page.click("#play")
+    page.wait_for_timeout(2000)
+    updates, frames = page.evaluate("[window.__panel, window.__frames]")
+    page.click("#play")
+    assert frames > 30, frames
+    assert 1 <= updates <= frames / 6 + 2, (updates, frames)
