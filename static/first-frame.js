@@ -49,13 +49,18 @@ function prefetchModel() {
 }
 
 try {
-  paintFirstFrame();
-} catch (err) {
-  // Only the early picture is lost: Python paints the same when it is ready.
-  console.warn("ganlab: first frame not painted:", err);
-}
-try {
   prefetchModel();
 } catch (err) {
   console.warn("ganlab: pre-trained model not fetched early:", err);
 }
+// Painted in a task of its own, after the module scripts below this one have run:
+// static/pyscript-start.js sets Python loading first, and the picture (tens of
+// milliseconds of drawing) is made while the interpreter's files are on their way.
+setTimeout(() => {
+  try {
+    paintFirstFrame();
+  } catch (err) {
+    // Only the early picture is lost: Python paints the same when it is ready.
+    console.warn("ganlab: first frame not painted:", err);
+  }
+}, 0);
