@@ -17,7 +17,9 @@ import numpy as np
 import pytest
 
 from ganlab import modelfile
+from ganlab.cli import DEFAULT_EPOCHS
 from ganlab.gan import Trainer
+from ganlab.state import RECIPES, make_settings, recipe
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULT_KEYS = {"epochs", "d_loss", "g_loss", "kl", "js", "diverged", "seconds"}
@@ -118,6 +120,51 @@ def test_train_divergence_is_reported_not_raised():
     assert result["diverged"] is True and result["epochs"] < 100
     assert "Traceback" not in p.stderr and "Warning" not in p.stderr
     assert "Training stopped" in p.stderr and "D learning rate" in p.stderr
+
+
+def _train_json(*args):
+    p = run("train", "--json", *args)
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout.splitlines()[-1])
+
+
+@pytest.mark.parametrize("preset", ["ring", "grid"])
+def test_train_recommended_applies_the_data_sets_recipe(preset):
+    # ring's recipe (adam32) and grid's (adam64) differ; --epochs 0 only builds the model.
+    result = _train_json("--preset", preset, "--recommended", "--epochs", 0)
+    assert result["epochs"] == 0
+    assert result["settings"] == make_settings(dict(recipe(preset), preset=preset))
+    assert result["settings"] != make_settings({"preset": preset})
+
+
+def test_train_recommended_a_flag_given_overrides_the_recipe():
+    assert recipe("moons")["lr_g"] != 0.002 and recipe("moons")["g_units"] != 16
+    result = _train_json("--preset", "moons", "--recommended", "--lr-g", "0.002",
+                         "--g-units", 16, "--epochs", 0)
+    assert result["settings"] == make_settings(dict(recipe("moons"), preset="moons", lr_g=0.002,
+                                                    g_units=16))
+    # Before --recommended too: the order of the flags does not matter.
+    again = _train_json("--lr-g", "0.002", "--g-units", 16, "--preset", "moons", "--recommended",
+                        "--epochs", 0)
+    assert again["settings"] == result["settings"]
+
+
+def test_train_recommended_trains_the_recipes_epochs_unless_epochs_is_given(tmp_path):
+    # The recipe's 4,000 epochs, at batch 1 (not part of any recipe) to take a few seconds.
+    assert "batch" not in recipe("gaussians") and RECIPES["gaussians"].epochs == 4000
+    model = tmp_path / "model.json"
+    result = _train_json("--preset", "gaussians", "--recommended", "--batch", 1, "--save", model)
+    assert result["epochs"] == 4000 and result["diverged"] is False
+    assert result["settings"] == make_settings(dict(recipe("gaussians"), preset="gaussians",
+                                                    batch=1))
+    saved = modelfile.load(str(model))
+    assert saved.epoch_count == 4000 and saved.settings == result["settings"]
+    result = _train_json("--preset", "gaussians", "--recommended", "--epochs", 7)
+    assert result["epochs"] == 7 and result["settings"]["lr_d"] == recipe("gaussians")["lr_d"]
+    # Without --recommended, the default epochs and settings.
+    assert DEFAULT_EPOCHS != 4000
+    result = _train_json("--preset", "gaussians", "--epochs", 3)
+    assert result["settings"] == make_settings({"preset": "gaussians"})
 
 
 # ----- sample -----------------------------------------------------------------------------
