@@ -91,3 +91,18 @@ def test_command_line_only_follows_the_imports(tmp_path, monkeypatch):
     monkeypatch.setattr(build, "ROOT", tmp_path)
     only = {p.relative_to(pkg).as_posix() for p in build.command_line_only(pkg)}
     assert only == {"__main__.py", "cli.py", "tool.py", "sub/helper.py"}
+
+
+def test_the_page_does_not_import_the_build_time_markup():
+    # ganlab/ui/markup.py writes the page's HTML at build time; it imports the html
+    # module, some 30 ms of the page's start in Pyodide. No module the page runs
+    # imports it (overview.PARTS is where the graph reads its parts).
+    for path in sorted((PACKAGE / "ui").glob("*.py")):
+        if path.name == "markup.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                names = {a.name for a in node.names}
+                assert node.module != "markup" and "markup" not in names, path.name
+            assert not (isinstance(node, ast.Import) and any("markup" in a.name for a in node.names)), path.name

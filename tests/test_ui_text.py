@@ -92,7 +92,7 @@ def test_help_text_is_shown_and_escaped():
 
 
 def test_every_setting_but_the_seed_belongs_to_a_graph_part():
-    placed = {name for _, names in markup.PARTS.values() for name in names}
+    placed = {name for _, names in overview.PARTS.values() for name in names}
     assert placed == {s.name for s in SETTINGS} - {"seed"}
     html = markup.controls_html()
     for s in SETTINGS:       # each row has a home slot to return to from a part's panel

@@ -12,7 +12,6 @@ from pyscript import document
 
 from . import overview
 from .dom import el, on
-from .markup import PARTS
 
 
 class Graph:
@@ -38,7 +37,7 @@ class Graph:
         """Show the settings of `part` in a panel under its node, focus the first."""
         if self.open_part:
             self.close(refocus=False)
-        title, names = PARTS[part]
+        title, names = overview.PARTS[part]
         el("part-title").textContent = f"{title}: settings"
         body = el("part-body")
         for name in names:
@@ -56,7 +55,7 @@ class Graph:
         """Put the borrowed rows back home and hide the panel; False if none was open."""
         if not self.open_part:
             return False
-        for name in PARTS[self.open_part][1]:
+        for name in overview.PARTS[self.open_part][1]:
             el(f"slot-{name}").before(el(f"row-{name}"))
         el("part-settings").hidden = True
         del el("overview").dataset.open

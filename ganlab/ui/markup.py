@@ -24,21 +24,6 @@ def q(text: str) -> str:
     return '"' + escape(text, quote=True) + '"'
 
 
-# The parts of the model overview graph and the settings each opens in place.
-# Every setting but the seed belongs to one part (beta1/beta2/momentum to both
-# update loops: one optimiser hyperparameter table, shared by D and G).
-PARTS = {
-    "noise": ("Noise", ("noise_dim", "noise")),
-    "real": ("Real samples", ("preset", "jitter")),
-    "fake": ("Fake samples", ("batch",)),
-    "generator": ("Generator", ("g_layers", "g_units", "g_activation")),
-    "update-g": ("Generator's update", ("optimizer_g", "lr_g", "beta1", "beta2", "momentum", "k_g")),
-    "discriminator": ("Discriminator", ("d_layers", "d_units", "d_activation")),
-    "update-d": ("Discriminator's update", ("optimizer_d", "lr_d", "beta1", "beta2", "momentum", "k_d")),
-    "loss": ("Loss", ("loss", "clip")),
-}
-
-
 def control(s: Setting) -> str:
     """One labelled control for setting `s` in its own row (id "row-" + name): the
     field (id "set-" + name), a visible one-line hint, and a message line where

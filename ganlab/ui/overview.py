@@ -10,6 +10,23 @@ import math
 from ..state import BY_NAME
 
 
+# The parts of the model overview graph and the settings each opens in place
+# (ganlab/ui/graph.py; markup.py builds their panels). Every setting but the seed
+# belongs to one part (beta1/beta2/momentum to both update loops: one optimiser
+# hyperparameter table, shared by D and G). Here, not in markup.py, so that the page
+# need not import markup (and with it the html module) when it starts.
+PARTS = {
+    "noise": ("Noise", ("noise_dim", "noise")),
+    "real": ("Real samples", ("preset", "jitter")),
+    "fake": ("Fake samples", ("batch",)),
+    "generator": ("Generator", ("g_layers", "g_units", "g_activation")),
+    "update-g": ("Generator's update", ("optimizer_g", "lr_g", "beta1", "beta2", "momentum", "k_g")),
+    "discriminator": ("Discriminator", ("d_layers", "d_units", "d_activation")),
+    "update-d": ("Discriminator's update", ("optimizer_d", "lr_d", "beta1", "beta2", "momentum", "k_d")),
+    "loss": ("Loss", ("loss", "clip")),
+}
+
+
 def _name(s: dict, setting: str) -> str:
     """The page's words for the current value of text setting `setting`."""
     return BY_NAME[setting].choice_label(s[setting])

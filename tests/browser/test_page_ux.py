@@ -31,7 +31,7 @@ from pagekit import REAL, count_colour, redraw, set_value, snapshot, wait_snapsh
 from test_page_view import STROKE_Y, drag_stroke, drawn_count  # noqa: E402
 
 from ganlab.state import BY_NAME, DEFAULTS, PRESETS  # noqa: E402
-from ganlab.ui.markup import PARTS  # noqa: E402
+from ganlab.ui.overview import PARTS  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
