@@ -444,15 +444,16 @@ LESSONS: tuple[Lesson, ...] = (
                "Looked at every {collapse_every} epochs up to {collapse_epochs}, never more than "
                "{most_held} of the eight modes hold even a quarter of a fair share of fakes, yet "
                "at times at least {top_share} of all fakes sit on one single mode, and the pile "
-               "moves to another mode at least once. After {recipe_epochs} epochs with the "
+               "moves to another mode at least once. On the precision and recall chart, "
+               "precision reaches {peak_precision} or more while the pile sits on a mode, but "
+               "recall never passes {most_recall}. After {recipe_epochs} epochs with the "
                "recommended settings the fakes cover every mode."),
         why=("Here G takes {k_g} steps per epoch, each with learning rate {lr_g} against D's "
              "{lr_d}: it outruns D. Against a D that barely moves, the best G can do is send every fake to the "
              "one place D currently likes most, which is one of the modes. D then learns that "
              "this mode is full of fakes and turns it purple, and G moves the whole pile to the "
-             "next favourite. While the pile sits on a mode its fakes look real (on the "
-             "precision chart, precision reaches {peak_precision} or more at such moments), but "
-             "the data as a whole is missed: recall never passes {most_recall}. That is mode "
+             "next favourite. While the pile sits on a mode its fakes look real (high "
+             "precision), but the data as a whole is missed (low recall): that is mode "
              "collapse, not a model too small to fit."),
         claims=(Claim("most_held", 2, at_least=False), Claim("top_share", 0.8, show=percent),
                 Claim("piles", 2, show=None), Claim("peak_precision", 0.9, show=percent),

@@ -77,8 +77,9 @@ def test_ready_with_every_control_enabled_and_named(page, site_url, open_ready):
     assert unlabelled == []
     fields = page.locator("input, select")
     # settings, layer toggles, speed, model file, "Use pre-trained model", the "Look
-    # inside" layers and scrubber, CSV import, export (what, how many), figure format
-    assert fields.count() == len(SETTINGS) + 6 + 1 + 1 + 1 + 3 + 1 + 2 + 1
+    # inside" layers, scrubber and "Drag draws a line", CSV import, export (what, how
+    # many), figure format
+    assert fields.count() == len(SETTINGS) + 6 + 1 + 1 + 1 + 4 + 1 + 2 + 1
     for i in range(fields.count()):
         expect(fields.nth(i)).to_have_accessible_name(re.compile(r"\S"))
     # A few by the name a screen reader announces.
