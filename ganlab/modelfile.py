@@ -277,8 +277,16 @@ _NUMBER_OR_NULL = frozenset((int, float, type(None)))
 _BIGGEST = 2 ** 1000        # a whole number past this may not fit in a float
 
 
+def _number(v) -> bool:
+    """A number (a float or whole number, not a bool), as _opt_float takes it."""
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
 def _finite(values, name: str) -> np.ndarray:
-    if not isinstance(values, list) or not set(map(type, values)) <= _NUMBER:
+    # The type set is the fast path (JSON gives exactly int and float); anything else
+    # (a NumPy scalar in a dict made in memory) is tested one by one, as before.
+    if not isinstance(values, list) or not (set(map(type, values)) <= _NUMBER
+                                            or all(map(_number, values))):
         raise ModelFileError(f"'{name}' must be a list of finite numbers")
     arr = np.asarray(values, dtype=float)
     if arr.ndim != 1 or not np.isfinite(arr).all():
@@ -369,14 +377,16 @@ def _rows(rows: list, series: str, stride: int, epochs: int) -> list:
         raise ModelFileError(f"'history.{series}' epochs must rise, each a multiple "
                              f"of its stride {stride}")
     for col in (a, b):
-        kinds = set(map(type, col))
         bad = None
-        if not kinds <= _NUMBER_OR_NULL:
-            bad = next(v for v in col if type(v) not in _NUMBER_OR_NULL)
-        elif float in kinds and not np.isfinite([v for v in col if type(v) is float]).all():
-            bad = next(v for v in col if type(v) is float and not math.isfinite(v))
-        elif int in kinds and max(abs(v) for v in col if type(v) is int) > _BIGGEST:
-            bad = next(v for v in col if type(v) is int and abs(v) > _BIGGEST)
+        if set(map(type, col)) <= _NUMBER_OR_NULL:       # the fast path (see _finite)
+            floats = [v for v in col if type(v) is float]
+            if floats and not np.isfinite(floats).all():
+                bad = next(v for v in floats if not math.isfinite(v))
+            else:
+                bad = next((v for v in col if type(v) is int and abs(v) > _BIGGEST), None)
+        else:
+            bad = next((v for v in col if v is not None and not (
+                _number(v) and abs(v) <= _BIGGEST and math.isfinite(v))), None)
         if bad is not None:
             raise ModelFileError(f"'history.{series}' must be a finite number or null, "
                                  f"got {_short(bad)}")

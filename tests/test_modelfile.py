@@ -498,3 +498,18 @@ def test_load_refuses_endless_devices():
 def test_adam_memory_of_squares_cannot_be_negative(model):
     with pytest.raises(ModelFileError, match="'v' must not be negative"):
         modelfile.from_dict(_edit(model, ["opt_d", "v", 0], -1.0))
+
+
+def test_a_dict_made_in_memory_may_hold_numpy_numbers():
+    # Loading checks a JSON file's numbers by their types in one pass (int, float); a
+    # dict built in memory may hold NumPy scalars, which are checked one by one instead.
+    t = Trainer({"seed": 2})
+    t.train(30)
+    d = json.loads(modelfile.to_json(t))
+    d["history"]["metrics"][1][1] = np.float64(d["history"]["metrics"][1][1])
+    d["history"]["snapshots"][0][1][0] = np.float64(d["history"]["snapshots"][0][1][0])
+    loaded = modelfile.from_dict(d)
+    assert loaded.history.metrics == t.history.metrics
+    d["history"]["metrics"][1][1] = np.float64("nan")
+    with pytest.raises(modelfile.ModelFileError, match="finite number or null"):
+        modelfile.from_dict(d)
