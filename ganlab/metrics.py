@@ -20,6 +20,7 @@ KL and JS divergence between two histograms on a 30 x 30 grid over [0, 1]^2
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
@@ -38,24 +39,19 @@ def histogram(points: np.ndarray, bins: int = BINS) -> np.ndarray:
     scaled = np.multiply(points, bins)
     np.clip(scaled, 0, bins - 1, out=scaled)
     np.floor(scaled, out=scaled)
-    cell = scaled @ _ROW_COL[bins]
+    cell = scaled @ _row_col(bins)
     if not math.isfinite(cell.sum()):
         # NaN passes through clip: a NaN coordinate counts as 0 (a diverged generator).
         np.nan_to_num(scaled, copy=False, nan=0.0)
-        cell = scaled @ _ROW_COL[bins]
+        cell = scaled @ _row_col(bins)
     counts = np.bincount(cell.astype(np.intp), minlength=bins * bins)
     return counts / len(points)
 
 
-class _RowCol(dict):
-    """(bins, 1.0) per bin count, made once: the histogram's cell weights."""
-
-    def __missing__(self, bins: int) -> np.ndarray:
-        w = self[bins] = np.array([float(bins), 1.0])
-        return w
-
-
-_ROW_COL = _RowCol()
+@lru_cache(maxsize=None)
+def _row_col(bins: int) -> np.ndarray:
+    """(bins, 1.0), made once per bin count: the histogram's cell weights."""
+    return np.array([float(bins), 1.0])
 
 
 def kl(p: np.ndarray, q: np.ndarray) -> float:

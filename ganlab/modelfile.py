@@ -274,7 +274,6 @@ def _decoded(value, name: str):
 # start a tenth of a second.
 _NUMBER = frozenset((int, float))
 _NUMBER_OR_NULL = frozenset((int, float, type(None)))
-_BIGGEST = 2 ** 1000        # a whole number past this may not fit in a float
 
 
 def _number(v) -> bool:
@@ -303,7 +302,7 @@ def _count(v, name: str, hi: int = MAX_COUNT) -> int:
 def _opt_float(v, name: str):
     if v is None:
         return None
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+    if not _number(v) or not math.isfinite(v):
         raise ModelFileError(f"'{name}' must be a finite number or null, got {_short(v)}")
     return float(v)
 
@@ -377,20 +376,14 @@ def _rows(rows: list, series: str, stride: int, epochs: int) -> list:
         raise ModelFileError(f"'history.{series}' epochs must rise, each a multiple "
                              f"of its stride {stride}")
     for col in (a, b):
-        bad = None
-        if set(map(type, col)) <= _NUMBER_OR_NULL:       # the fast path (see _finite)
-            floats = [v for v in col if type(v) is float]
-            if floats and not np.isfinite(floats).all():
-                bad = next(v for v in floats if not math.isfinite(v))
-            else:
-                bad = next((v for v in col if type(v) is int and abs(v) > _BIGGEST), None)
-        else:
-            bad = next((v for v in col if v is not None and not (
-                _number(v) and abs(v) <= _BIGGEST and math.isfinite(v))), None)
-        if bad is not None:
-            raise ModelFileError(f"'history.{series}' must be a finite number or null, "
-                                 f"got {_short(bad)}")
-    # Integers become floats, as _opt_float makes them; null stays None.
+        # The fast path (see _finite): plain numbers or null, the floats finite. Anything
+        # else is checked value by value by _opt_float, which says what is wrong.
+        if not (set(map(type, col)) <= _NUMBER_OR_NULL
+                and np.isfinite([v for v in col if type(v) is float]).all()):
+            for v in col:
+                _opt_float(v, f"history.{series}")
+    # Integers become floats, as _opt_float makes them (one too big for a float raises
+    # OverflowError there as here); null stays None.
     return [[ei, None if ai is None else float(ai), None if bi is None else float(bi)]
             for ei, ai, bi in rows]
 

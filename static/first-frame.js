@@ -15,10 +15,17 @@ function f64(text) {
 // Python's call name -> the painter's array version of it.
 const ARRAY = { frame: "frameArray", chartPush: "chartRows", drawTile: "tileArray" };
 
-function paintFirstFrame() {
+// The build's start data (ganlab-start: the first frame and the pre-trained models),
+// parsed once for both uses below; null when there is none, or Python is up already.
+function startData() {
   const node = document.getElementById("ganlab-start");
-  if (!node || document.body.dataset.state !== "loading") return;
-  const first = JSON.parse(node.textContent).first, view = window.ganlabView;
+  if (!node || document.body.dataset.state !== "loading") return null;
+  return JSON.parse(node.textContent);
+}
+
+function paintFirstFrame(start) {
+  if (!start || document.body.dataset.state !== "loading") return;
+  const first = start.first, view = window.ganlabView;
   for (const [name, args] of first.calls) {
     const plain = args.map(a => (a && typeof a === "object" && "f64" in a) ? f64(a.f64) : a);
     view[ARRAY[name] || name](...plain);
@@ -35,10 +42,9 @@ function paintFirstFrame() {
 // way (ganlab/ui/app.py load_pretrained takes the text once): the default data set's
 // when the address names no settings, or the model whose settings the address names
 // (a reload). A failed fetch is left for Python to make again and report.
-function prefetchModel() {
-  const node = document.getElementById("ganlab-start");
-  if (!node || document.body.dataset.state !== "loading") return;
-  const { pretrained, first } = JSON.parse(node.textContent), address = location.hash.slice(1);
+function prefetchModel(start) {
+  if (!start) return;
+  const { pretrained, first } = start, address = location.hash.slice(1);
   const entry = address ? Object.values(pretrained).find(e => e.hash === address)
                         : pretrained[first && first.preset];
   if (!entry) return;
@@ -48,8 +54,10 @@ function prefetchModel() {
   window.ganlabPrefetch = { file: entry.file, text };
 }
 
+let start = null;
 try {
-  prefetchModel();
+  start = startData();
+  prefetchModel(start);
 } catch (err) {
   console.warn("ganlab: pre-trained model not fetched early:", err);
 }
@@ -58,7 +66,7 @@ try {
 // milliseconds of drawing) is made while the interpreter's files are on their way.
 setTimeout(() => {
   try {
-    paintFirstFrame();
+    paintFirstFrame(start);
   } catch (err) {
     // Only the early picture is lost: Python paints the same when it is ready.
     console.warn("ganlab: first frame not painted:", err);
