@@ -10,7 +10,8 @@ What goes into dist/:
     index.html          the page, with pyscript.toml inlined as JSON and preload hints
     pyscript.toml       the config as written at the repo root, for reference
     pyscript/           @pyscript/core's dist (core.js, core.css, hashed chunks)
-    pyodide/            the Pyodide runtime files and the package wheels, all verified
+    pyodide/            the Pyodide runtime files and the package wheels, all verified,
+                        the standard library and the wheels as bytecode (tools/bytecode.py)
     static/, ganlab/    the page's assets and the Python package sources
     build-info.json     every shipped file with its sha256
 
@@ -41,6 +42,8 @@ import tomllib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from tools import bytecode
 
 ROOT = Path(__file__).resolve().parent
 DIST = ROOT / "dist"
@@ -460,6 +463,31 @@ def resolve_packages(lock: dict, roots: list[str]) -> list[str]:
     return sorted(seen)
 
 
+def _ship_bytecode(stage: Path, lock: dict, names: list[str], pins: dict, cache_dir: Path) -> dict:
+    """Replace, in `stage`/pyodide, the standard library and the wheels of packages
+    `names` by their bytecode versions (tools/bytecode.py: why and how), and give `lock` the
+    new wheels' sha256. Returns shipped path -> {"sha256", "from_sha256", "compiled",
+    "kept"}. The originals were verified before this runs."""
+    site = "/lib/python3.12/site-packages"
+    archives = {"python_stdlib.zip": (PYODIDE_NPM / "python_stdlib.zip", "/lib/python312.zip")}
+    for name in names:
+        file_name = lock["packages"][name]["file_name"]
+        if file_name.endswith(".whl"):
+            archives[file_name] = (stage / "pyodide" / file_name, site)
+    try:
+        done = bytecode.compile_archives(archives, PYODIDE_NPM, pins.get("pyodide", "?"), cache_dir)
+    except bytecode.BytecodeError as err:
+        raise BuildError(str(err)) from None
+    shipped = {}
+    for name, info in done.items():
+        digest = copy_hashed(info["path"], stage / "pyodide" / name)
+        shipped[f"pyodide/{name}"] = {**info, "sha256": digest}
+        for entry in lock["packages"].values():
+            if entry["file_name"] == name:
+                entry["sha256"] = digest
+    return shipped
+
+
 def _prepare_dist(dist: Path) -> Path:
     """A fresh staging folder beside `dist`; refuses to clobber a non-build folder."""
     if dist.exists() and dist != DIST and any(dist.iterdir()) and not (dist / "build-info.json").is_file():
@@ -497,7 +525,8 @@ def build(dist: Path | str | None = None, cache_dir: Path | str | None = None) -
             src = PYODIDE_NPM / name
             if not src.is_file():
                 raise BuildError(f"{src} is missing: run npm ci")
-            vendored[f"pyodide/{name}"] = copy_hashed(src, stage / "pyodide" / name)
+            if name != "pyodide-lock.json":     # written below, with the compiled wheels'
+                vendored[f"pyodide/{name}"] = copy_hashed(src, stage / "pyodide" / name)
         for name, entry in entries.items():
             file_name = entry["file_name"]
             src = wheels_dir / file_name
@@ -510,6 +539,12 @@ def build(dist: Path | str | None = None, cache_dir: Path | str | None = None) -
                     f" got {actual}; delete {wheels_dir} to extract it again"
                 )
             vendored[f"pyodide/{file_name}"] = actual
+        compiled = _ship_bytecode(stage, lock, names, pins, cache_dir)
+        for rel, info in compiled.items():
+            vendored[rel] = info["sha256"]
+        lock_text = json.dumps(lock)
+        (stage / "pyodide" / "pyodide-lock.json").write_text(lock_text, encoding="utf-8")
+        vendored["pyodide/pyodide-lock.json"] = hashlib.sha256(lock_text.encode("utf-8")).hexdigest()
 
         app: dict[str, str] = {}
         for rel in sources:
@@ -552,6 +587,8 @@ def build(dist: Path | str | None = None, cache_dir: Path | str | None = None) -
             "startup_packages": startup,
             "packages": {n: e["file_name"] for n, e in entries.items()},
             "vendored": vendored,
+            "bytecode": {rel: {k: v for k, v in info.items() if k != "path"}
+                         for rel, info in compiled.items()},
             "app": app,
         }
         (stage / "build-info.json").write_text(json.dumps(info, indent=1, sort_keys=True) + "\n")

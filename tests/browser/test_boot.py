@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import urllib.request
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -63,6 +64,52 @@ def test_build_info_lists_every_shipped_file(site_url):
     for rel, digest in listed.items():
         assert hashlib.sha256((build.DIST / rel).read_bytes()).hexdigest() == digest, rel
     assert "matplotlib" in info["packages"] and info["startup_packages"] == ["numpy"]
+
+
+def test_the_runtime_ships_as_bytecode_and_the_lock_names_what_is_shipped(site_url):
+    """tools/bytecode.py: the standard library and every wheel ship compiled (no source
+    left but what did not compile), made from the verified originals; the shipped lock
+    holds the shipped wheels' sha256, which Pyodide checks on load."""
+    info = json.loads((build.DIST / "build-info.json").read_text())
+    compiled = info["bytecode"]
+    original = json.loads((build.PYODIDE_NPM / "pyodide-lock.json").read_text())["packages"]
+    shipped_lock = json.loads((build.DIST / "pyodide" / "pyodide-lock.json").read_text())["packages"]
+    assert "pyodide/python_stdlib.zip" in compiled
+    for name, file_name in info["packages"].items():
+        digest = hashlib.sha256((build.DIST / "pyodide" / file_name).read_bytes()).hexdigest()
+        assert shipped_lock[name]["sha256"] == digest, name
+        assert compiled[f"pyodide/{file_name}"]["from_sha256"] == original[name]["sha256"], name
+    for rel, done in compiled.items():
+        with zipfile.ZipFile(build.DIST / rel) as archive:
+            names = archive.namelist()
+        assert sorted(n for n in names if n.endswith(".py")) == sorted(done["kept"]), rel
+        assert sum(n.endswith(".pyc") for n in names) == done["compiled"] > 0, rel
+
+
+@pytest.mark.browser
+def test_the_pages_python_loads_the_bytecode_and_tracebacks_keep_their_files_and_lines(page, site_url):
+    page.goto(site_url + "pyscript.toml")
+    got = json.loads(page.evaluate(
+        """async () => {
+            const { loadPyodide } = await import("./pyodide/pyodide.mjs");
+            const py = await loadPyodide({ indexURL: new URL("./pyodide/", location.href).href });
+            await py.loadPackage("numpy");
+            return py.runPython(`
+import json, traceback, numpy
+try:
+    json.loads("not json")
+except ValueError as err:
+    frames = [(f.filename, f.lineno) for f in traceback.extract_tb(err.__traceback__)]
+json.dumps({"numpy": numpy.__file__, "json": json.__file__, "frames": frames})
+`);
+        }"""))
+    assert got["numpy"] == "/lib/python3.12/site-packages/numpy/__init__.pyc"
+    assert got["json"] == "/lib/python312.zip/json/__init__.pyc"
+    with zipfile.ZipFile(build.PYODIDE_NPM / "python_stdlib.zip") as archive:
+        source = archive.read("json/decoder.py").decode().splitlines()
+    # JSONDecoder.raw_decode's raise: the last of the two in the file
+    line = 1 + max(i for i, text in enumerate(source) if '("Expecting value", s, err.value)' in text)
+    assert got["frames"][-1] == ["/lib/python312.zip/json/decoder.py", line]
 
 
 def test_the_painter_modules_are_shipped_and_preloaded(site_url):
