@@ -67,3 +67,15 @@ def test_archives_are_compiled_by_the_pages_python_and_cached(tmp_path):
     # A second build finds it in the cache, without running Node.
     again = bytecode.compile_archives(archives, Path("/nonexistent"), "test", tmp_path / "cache")
     assert again["pkg.whl"]["path"] == done["path"] and again["pkg.whl"]["compiled"] == 1
+
+
+@pytest.mark.skipif(not (PYODIDE / "pyodide.mjs").is_file(), reason="needs npm ci (the build runs it)")
+def test_compiling_again_gives_the_same_bytes(tmp_path):
+    """A build is reproducible: the same sources compile to the same archive."""
+    _wheel(tmp_path / "pkg.whl", {"pkg/__init__.py": b"from .sub import f\n",
+                                  "pkg/sub.py": b"def f(x):\n    return [x * i for i in range(3)]\n"})
+    archives = {"pkg.whl": (tmp_path / "pkg.whl", "/lib/python3.12/site-packages")}
+    made = [bytecode.compile_archives(archives, PYODIDE, "test", tmp_path / f"cache{i}")["pkg.whl"]
+            for i in range(2)]
+    assert made[0]["path"] != made[1]["path"]
+    assert made[0]["path"].read_bytes() == made[1]["path"].read_bytes()
