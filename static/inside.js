@@ -14,6 +14,7 @@ const UNIT = ["#f59322", "#fbd3a5", "#ffffff", "#a9cde6", "#0877bd"];
 const UNIT_LUT = buildLut(UNIT);
 
 const state = { d: null, g: null, ideal: null, field: null, past: null, hover: null,
+                blank: false,       // the overlay on the view is known to be clear
                 layout: null, unitsKey: { d: "", g: "" },
                 noise: null, grid: null, curve1d: false,     // the noise panel's picture
                 probe: null,        // { uv, gz, line: [u0, v0, u1, v1] | null, curve }
@@ -91,9 +92,15 @@ function dots(s, d, n, radius, colour) {
 // What the overlay shows, most specific first: a past moment, a hovered unit, then
 // the D* and gradient-field layers (either, both or none).
 function redraw() {
-  const s = overlay(), wrap = el("view-wrap");
-  s.ctx.clearRect(0, 0, s.W, s.H);
+  const wrap = el("view-wrap");
   wrap.classList.toggle("inside-past", !!state.past);
+  // Nothing to show and nothing shown: leave the view-sized layer alone (clearing it
+  // would make the browser copy it again, ten times a second while playing).
+  const empty = !state.past && !state.hover && !state.ideal && !state.field && !state.probe;
+  if (empty && state.blank) { caption(""); return; }
+  state.blank = empty;
+  const s = overlay();
+  s.ctx.clearRect(0, 0, s.W, s.H);
   if (state.past) {
     const p = state.past;
     drawMap(s, p.heat);
@@ -292,6 +299,7 @@ function unhover(net, i) {
 // The panel's arrays: neuron maps of D and G, D*, the gradient field (each may be absent).
 function update(buf, layoutJson) {
   const L = JSON.parse(layoutJson);
+  let noiseChanged = true;
   const b = buf.getBuffer("f64");
   try {
     const d = b.data;
@@ -300,9 +308,12 @@ function update(buf, layoutJson) {
     units("g", d, L.g, el("inside-g-units"));
     state.ideal = L.ideal ? image(d, L.ideal.off, L.ideal.res, HEAT_LUT, state.idealCanvas) : null;
     if (state.ideal) state.idealCanvas = state.ideal;
-    state.noise = L.noise ? d.slice(L.noise.off, L.noise.off + 2 * L.noise.n) : null;
-    state.grid = L.grid ? d.slice(L.grid.off, L.grid.off + 2 * L.grid.n) : null;
-    state.curve1d = !!(L.grid && L.grid.curve);
+    const noise = L.noise ? d.slice(L.noise.off, L.noise.off + 2 * L.noise.n) : null;
+    const grid = L.grid ? d.slice(L.grid.off, L.grid.off + 2 * L.grid.n) : null;
+    const curve1d = !!(L.grid && L.grid.curve);
+    // The noise and its grid change only with the settings: redraw the noise square then.
+    noiseChanged = !(same(noise, state.noise) && same(grid, state.grid) && curve1d === state.curve1d);
+    state.noise = noise; state.grid = grid; state.curve1d = curve1d;
     state.field = L.field ? { n: L.field.n, pts: d.slice(L.field.off, L.field.off + 2 * L.field.n),
                               arr: d.slice(L.field.off + 2 * L.field.n, L.field.off + 4 * L.field.n) } : null;
     if (state.hover) {          // the hovered unit's tile was just redrawn: show it again
@@ -312,9 +323,18 @@ function update(buf, layoutJson) {
   } finally {
     b.release();
   }
-  drawNoise();
+  const square = el("inside-noise");
+  if (noiseChanged || (square && square.width !== Math.round(160 * (window.devicePixelRatio || 1)))) drawNoise();
   redraw();
   if (state.hover) zoom();
+}
+
+// Whether two arrays (or nulls) hold the same numbers.
+function same(a, b) {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 // The probe: where it is in the noise square (uv), G(z) in the data square, and a
