@@ -41,7 +41,8 @@ the losses and KL/JS the history holds for its epoch.
 An epoch spread over several calls (`epoch_steps`: slow motion, or a slow epoch
 spread over animation frames) keeps its position in `epoch_pos`, the steps of
 the unfinished epoch already done; a model file stores it, so a model saved in
-the middle of an epoch continues with the rest of that epoch when loaded.
+the middle of an epoch continues with the rest of that epoch when loaded. One saved
+in the middle of a step in pieces holds the model as that step began (`draws`).
 """
 from __future__ import annotations
 
@@ -283,6 +284,7 @@ class Trainer:
         self._work: dict = {}
         self._pieces_key, self._pieces = None, False
         self._step_kit = (None,)
+        self._step_start = None     # a step in pieces under way: the draws it began from
         self.epoch_count = self.d_steps = self.g_steps = self.epoch_pos = 0
         self.last_d_loss = self.last_g_loss = None
         self.diverged: str | None = None
@@ -443,7 +445,10 @@ class Trainer:
         The pieces use their own buffers, so the views may be drawn between pieces;
         but no other training (d_step, epoch, ...) should run before the generator is
         exhausted: the step in progress would mix it into its gradient. A generator
-        dropped in the middle of a step loses that step (its samples stay drawn).
+        dropped in the middle of a step loses that step (its samples stay drawn). A
+        model saved in the middle of a step is the model before that step, and its
+        copy takes that step's samples again (`draws`): saved and loaded, it goes on
+        exactly as this one does.
 
         An epoch left unfinished between steps is not lost: `epoch_pos` counts its
         steps done, and the next epoch_steps() (or epoch()) carries on from there,
@@ -529,8 +534,39 @@ class Trainer:
         layer pass (then a page should spread it over frames)."""
         return self._in_pieces(self.settings["batch"])
 
+    def draws(self) -> tuple:
+        """(generator state, real pool, noise pool) to save: as they are, or, while a
+        step in pieces is under way, as they were when it began. That step has drawn
+        its samples but changed no parameter yet (its update is its last piece), so a
+        model saved then is the model before it, and a loaded copy takes the same
+        samples again: training goes on exactly (modelfile.to_dict)."""
+        start = self._step_start
+        if start is not None and start[0] == (self.generation, self.d_steps, self.g_steps):
+            return start[1]
+        return (self.rng.bit_generator.state, self._real.to_dict(), self._noise.to_dict())
+
+    def _begin_pieces(self) -> None:
+        self._step_start = ((self.generation, self.d_steps, self.g_steps),
+                            (self.rng.bit_generator.state, self._real.to_dict(),
+                             self._noise.to_dict()))
+
     def _d_pieces(self, want_loss: bool):
         """d_step in pieces: a generator of Piece (see epoch_steps)."""
+        self._begin_pieces()
+        try:
+            yield from self._d_pieces_body(want_loss)
+        finally:            # done, or dropped (its samples are then lost: see epoch_steps)
+            self._step_start = None
+
+    def _g_pieces(self, want_loss: bool):
+        """g_step in pieces: a generator of Piece (see epoch_steps)."""
+        self._begin_pieces()
+        try:
+            yield from self._g_pieces_body(want_loss)
+        finally:
+            self._step_start = None
+
+    def _d_pieces_body(self, want_loss: bool):
         s, rng, G, D = self.settings, self.rng, self.G, self.D
         n = s["batch"]
         wd, wg = self._workspace("d", 2 * n), self._workspace("g", n)
@@ -551,8 +587,7 @@ class Trainer:
         self._d_update(objective, loss, want_loss)
         yield Piece("d", True, D.params.size)
 
-    def _g_pieces(self, want_loss: bool):
-        """g_step in pieces: a generator of Piece (see epoch_steps)."""
+    def _g_pieces_body(self, want_loss: bool):
         s, rng, G, D = self.settings, self.rng, self.G, self.D
         n = s["batch"]
         wd, wg = self._workspace("d", n), self._workspace("g", n)

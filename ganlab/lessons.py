@@ -192,16 +192,19 @@ def measure_steps(seed: int) -> dict:
     import numpy as np
     t = _trainer(STEPS_CHANGES, seed)
     before, d0 = _mean_verdicts(t)
+    keeps, lowers, d_prev = True, True, d0     # each D step on its own, as the text says
     for _ in range(STEPS_D):
         t.d_step()
-    after_d, d1 = _mean_verdicts(t)
+        after_d, d1 = _mean_verdicts(t)
+        keeps = keeps and bool(np.array_equal(before.fake, after_d.fake))
+        lowers, d_prev = lowers and d1 < d_prev, d1
     t.g_step()
     after_g, d2 = _mean_verdicts(t)
     move = after_g.fake - after_d.fake
     pull = after_d.arrows
     along = float(((move * pull).sum(axis=1) > 0).mean())
-    return {"d_keeps_fakes": float(np.array_equal(before.fake, after_d.fake)),
-            "d_lowers_fakes": float(d1 < d0), "g_raises_fakes": float(d2 > d1),
+    return {"d_keeps_fakes": float(keeps),
+            "d_lowers_fakes": float(lowers), "g_raises_fakes": float(d2 > d1),
             "along": along, "d_fake_before": d0, "d_fake_after_d": d1, "d_fake_after_g": d2}
 
 

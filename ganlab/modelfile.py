@@ -47,6 +47,7 @@ class ModelFileError(ValueError):
 def to_dict(t: Trainer) -> dict:
     """Everything needed to continue exactly where trainer `t` is."""
     t.settle()         # a pending epoch-0 record belongs in the file's history
+    rng, real, noise = t.draws()    # mid-step: as that step began (Trainer.draws)
     return {
         "format": FORMAT, "version": VERSION,
         "settings": dict(t.settings),
@@ -56,8 +57,8 @@ def to_dict(t: Trainer) -> dict:
         "last_d_loss": t.last_d_loss, "last_g_loss": t.last_g_loss,
         "g_params": t.G.params.tolist(), "d_params": t.D.params.tolist(),
         "opt_d": t.opt_d.state(), "opt_g": t.opt_g.state(),
-        "rng": t.rng.bit_generator.state,
-        "pools": {"real": t._real.to_dict(), "noise": t._noise.to_dict()},
+        "rng": rng,
+        "pools": {"real": real, "noise": noise},
         "history": t.history.to_dict(),
         "diverged": t.diverged,
     }

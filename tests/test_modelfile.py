@@ -139,6 +139,57 @@ def test_a_model_saved_in_the_middle_of_an_epoch_continues_exactly(done):
     assert_same_state(part, whole)
 
 
+# A model whose steps run in pieces (a layer pass above PIECE_WORK): the page spreads
+# each step over frames, and a learner may save between two pieces.
+HUGE = {"d_layers": 2, "d_units": 64, "batch": 2000, "k_d": 2, "k_g": 1}
+
+
+def test_a_model_saved_in_the_middle_of_a_step_continues_exactly():
+    # Saved after each piece of an epoch (inside its D steps, inside its G step, and
+    # while the epoch's KL/JS record is made), the copy finishes that epoch and trains
+    # on exactly as the original and as a model trained straight through.
+    whole = Trainer(HUGE)
+    whole.train(1)
+    assert whole.is_huge()
+    kinds = [p.kind for p in whole.epoch_steps(pieces=True)]     # the second epoch's pieces
+    assert kinds.count("d") >= 10 and kinds.count("g") >= 10
+    cuts = 0
+    for cut in range(1, len(kinds)):    # after each piece but the last (then it is whole)
+        part = Trainer(HUGE)
+        part.train(1)
+        pieces = part.epoch_steps(pieces=True)
+        for _ in range(cut):
+            next(pieces)
+        copy_ = modelfile.from_json(modelfile.to_json(part))
+        copy_.epoch()
+        for _ in pieces:                # the original finishes its own epoch
+            pass
+        assert part.epoch_count == copy_.epoch_count == 2, cut
+        assert_same_state(copy_, whole)
+        assert_same_state(part, whole)
+        cuts += 1
+    assert cuts == len(kinds) - 1
+    copy_.train(1)
+    whole.train(1)
+    assert_same_state(copy_, whole)
+
+
+def test_a_step_dropped_in_its_middle_leaves_no_stale_start_behind():
+    # A dropped step loses its samples (epoch_steps' docstring); a later save then
+    # holds the model as it is, not the start of that dropped step.
+    t = Trainer(HUGE)
+    pieces = t.epoch_steps(pieces=True)
+    next(pieces)
+    assert t._step_start is not None
+    pieces.close()
+    assert t._step_start is None
+    t.epoch()
+    again = modelfile.from_json(modelfile.to_json(t))
+    t.epoch()
+    again.epoch()
+    assert_same_state(again, t)
+
+
 def test_files_saved_before_epoch_pos_and_quality_load_as_whole_epochs():
     # A version-1 file of the old kind: no 'epoch_pos', no 'quality' series, KL/JS
     # every 50 epochs. It loads, and goes on recording KL/JS every 50 epochs.
