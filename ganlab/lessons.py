@@ -297,9 +297,12 @@ def live_ratio(trainer, frame) -> str:
     d = np.clip(frame.d_fake, 1e-12, 1 - 1e-12)
     if trainer.settings["loss"] not in ("log", "minimax"):
         return "Choose log loss or minimax to compare the pulls."
-    r = float(np.median(_pull_ratio(d)))
+    ratio = _pull_ratio(d)
+    r = float(np.median(ratio))
+    low, high = (float(v) for v in np.percentile(ratio, [10, 90]))
     return (f"Now, on the middle fake: D(x) = {float(np.median(d)):.3g}; the minimax pull there "
-            f"is {r:,.3g} times weaker than the log loss's.")
+            f"is {r:,.3g} times weaker than the log loss's. Across the fakes (the middle 80 %): "
+            f"{low:,.3g} to {high:,.3g} times weaker.")
 
 
 # 4. Oscillation, and 7. Adam's β1 ------------------------------------------------------------------------
@@ -363,8 +366,12 @@ DIVERGE_MAX = 100
 def measure_diverge(seed: int) -> dict:
     t = _trainer(DIVERGE_CHANGES, seed)
     done = t.train(DIVERGE_MAX)
-    return {"epochs": float(done if t.diverged else DIVERGE_MAX + 1),
-            "d_first": float(bool(t.diverged) and "discriminator" in t.diverged)}
+    # "epochs": the epoch training stopped in (the epochs completed, plus the one cut short);
+    # "d_first": the message says what the text says it says.
+    said = t.diverged or ""
+    return {"epochs": float(done + 1 if t.diverged else DIVERGE_MAX + 1),
+            "d_first": float("discriminator's weights blew up" in said
+                             and "lower the D learning rate" in said)}
 
 
 # 6. A discriminator too weak (k_D 0) -----------------------------------------------------------------------------
@@ -474,7 +481,7 @@ LESSONS: tuple[Lesson, ...] = (
         watch=("The background turns purple around the fakes: D is sure they are fake. With "
                "minimax the pink lines all but vanish; with log loss they are long. On the "
                "middle fake the minimax pull is more than {ratio} times weaker (the lesson panel's "
-               "shaded line says how much, now)."),
+               "shaded line says how much, now, there and across the fakes)."),
         why=("Both losses push each fake up D's verdict, but by different amounts. Per fake, "
              "log loss pulls with strength proportional to 1 − D(x) and minimax with D(x): the "
              "minimax pull is (1 − D)/D times weaker. Where D is sure a fake is fake, D(x) is "

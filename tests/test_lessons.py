@@ -94,3 +94,26 @@ def test_readme_things_to_try_is_the_lessons_section():
     section = readme.split(start)[1].split(end)[0]
     assert section.strip() == lessons.readme_section().strip(), (
         "README's Things to try differs from ganlab.lessons: paste `python -m ganlab.lessons --readme`")
+
+
+def test_the_vanishing_lessons_live_line_reads_the_ratio_at_the_fakes():
+    """The lesson panel's live line: (1 - D)/D at the middle fake, and its spread over
+    the fakes (10th to 90th percentile), from the frame the view draws."""
+    import re
+
+    import numpy as np
+
+    from ganlab import fields, lessons
+    t = lessons._trainer(lessons.VANISH_CHANGES, 1)
+    for _ in range(lessons.VANISH_PRESSES):
+        t.epoch()
+    frame = fields.frame(t, with_manifold=False)
+    line = lessons.live_ratio(t, frame)
+    ratio = (1 - frame.d_fake) / frame.d_fake
+    number = r"([\d,.]+(?:e[+-]?\d+)?)"
+    found = re.search(rf"is {number} times weaker.*: {number} to {number} times weaker", line)
+    assert found, line
+    shown = [float(x.replace(",", "")) for x in found.groups()]
+    expect = [np.median(ratio), *np.percentile(ratio, [10, 90])]
+    assert len(shown) == 3 and np.allclose(shown, expect, rtol=1e-2), (line, expect)
+    assert shown[1] <= shown[0] <= shown[2]
