@@ -219,3 +219,16 @@ def test_messages_quote_long_values_shortened():
         validate("lr_d", "x" * 10_000)
     assert len(str(err.value)) < 120 and str(err.value).endswith("…'")
     assert shown("ab") == "'ab'" and len(shown(10 ** 100)) == 40
+
+
+def test_the_defaults_are_gan_labs():
+    """GAN Lab's defaults as its source sets them (demo/ganlab.ts, demo/ganlab.html): the
+    gaussians, 1 hidden layer of 8 ReLU units in G and D, SGD with learning rate 0.1
+    for both, k_D 2, k_G 1, batch 150, 2D uniform noise, log (non-saturating) loss."""
+    from ganlab.state import make_settings
+    d = make_settings({})
+    assert (d["preset"], d["noise"], d["noise_dim"], d["loss"]) == ("gaussians", "uniform", 2, "log")
+    for net in "gd":
+        assert (d[f"{net}_layers"], d[f"{net}_units"], d[f"{net}_activation"]) == (1, 8, "relu")
+        assert (d[f"optimizer_{net}"], d[f"lr_{net}"]) == ("sgd", 0.1)
+    assert (d["k_d"], d["k_g"], d["batch"]) == (2, 1, 150)
