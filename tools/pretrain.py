@@ -13,7 +13,7 @@ build.first_frame) goes to static/pretrained/first-frame.json for builds without
 `python tools/pretrain.py --first-frame` writes only that.
 
 No model at GAN Lab's defaults: on gaussians they do not learn reliably (mean JS
-after 4,000 epochs .52, .85, .60 for seeds 1-3 against the recipe's .36, .33, .45;
+after 4,000 epochs .52, .85, .60 for seeds 1-3 against the recipe's .26, .24, .27;
 seed 1 covers 27 % of the data), so the page's pre-trained gaussians model is the
 recipe's. build.py ships static/ whole, so these files reach dist/.
 """
