@@ -363,7 +363,7 @@ def test_overview_graph_labels_follow_the_settings(page, site_url, open_ready):
     expect(page.locator("#ov-loss")).to_have_text("hinge")
     page.get_by_role("button", name="Use recommended settings").click()
     expect(page.locator("#ov-d")).to_have_text("2×64 leaky ReLU")
-    expect(page.locator("#ov-update-d")).to_have_text("update D: Adam, lr 0.0005, 1 step")
+    expect(page.locator("#ov-update-d")).to_have_text("update D: Adam, lr 0.0005, 3 steps")
 
 
 def test_slow_motion_takes_one_explained_step_at_a_time(page, site_url, open_ready):
