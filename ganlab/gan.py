@@ -541,30 +541,34 @@ class Trainer:
         model saved then is the model before it, and a loaded copy takes the same
         samples again: training goes on exactly (modelfile.to_dict)."""
         start = self._step_start
-        if start is not None and start[0] == (self.generation, self.d_steps, self.g_steps):
+        if start is not None and start[0] == self._step_key():
             return start[1]
+        return self._draws_now()
+
+    def _draws_now(self) -> tuple:
         return (self.rng.bit_generator.state, self._real.to_dict(), self._noise.to_dict())
 
-    def _begin_pieces(self) -> None:
-        self._step_start = ((self.generation, self.d_steps, self.g_steps),
-                            (self.rng.bit_generator.state, self._real.to_dict(),
-                             self._noise.to_dict()))
+    def _step_key(self) -> tuple:
+        """What a finished step (or a new model) changes: a step start no longer holds."""
+        return (self.generation, self.d_steps, self.g_steps)
+
+    def _tracked(self, step):
+        """Step generator `step` (not started yet), with the draws it begins from kept
+        for `draws` until it is done or dropped (a dropped step's samples are lost:
+        see epoch_steps)."""
+        self._step_start = (self._step_key(), self._draws_now())
+        try:
+            yield from step
+        finally:
+            self._step_start = None
 
     def _d_pieces(self, want_loss: bool):
         """d_step in pieces: a generator of Piece (see epoch_steps)."""
-        self._begin_pieces()
-        try:
-            yield from self._d_pieces_body(want_loss)
-        finally:            # done, or dropped (its samples are then lost: see epoch_steps)
-            self._step_start = None
+        return self._tracked(self._d_pieces_body(want_loss))
 
     def _g_pieces(self, want_loss: bool):
         """g_step in pieces: a generator of Piece (see epoch_steps)."""
-        self._begin_pieces()
-        try:
-            yield from self._g_pieces_body(want_loss)
-        finally:
-            self._step_start = None
+        return self._tracked(self._g_pieces_body(want_loss))
 
     def _d_pieces_body(self, want_loss: bool):
         s, rng, G, D = self.settings, self.rng, self.G, self.D

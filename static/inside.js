@@ -139,10 +139,13 @@ function probeMark(s, p, curve) {
 }
 
 // The noise panel: the shown noise samples, the noise grid the manifold uses, the probe.
+// The noise square's side in canvas pixels (160 CSS px).
+const noiseSide = () => Math.round(160 * (window.devicePixelRatio || 1));
+
 function drawNoise() {
   const c = el("inside-noise");
   if (!c) return;
-  const dpr = window.devicePixelRatio || 1, w = Math.round(160 * dpr);
+  const dpr = window.devicePixelRatio || 1, w = noiseSide();
   if (c.width !== w) { c.width = w; c.height = w; }
   const s = { ctx: c.getContext("2d"), W: w, H: w, dpr }, ctx = s.ctx;
   ctx.clearRect(0, 0, w, w);
@@ -324,7 +327,7 @@ function update(buf, layoutJson) {
     b.release();
   }
   const square = el("inside-noise");
-  if (noiseChanged || (square && square.width !== Math.round(160 * (window.devicePixelRatio || 1)))) drawNoise();
+  if (noiseChanged || (square && square.width !== noiseSide())) drawNoise();
   redraw();
   if (state.hover) zoom();
 }

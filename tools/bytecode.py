@@ -1,6 +1,7 @@
-"""Python's standard library and the start-up wheels, shipped as bytecode (for build.py).
+"""Python's standard library and the shipped wheels, as bytecode (for build.py).
 
-Why: Pyodide's `python_stdlib.zip` and the NumPy wheel hold `.py` sources only, so
+Why: Pyodide's `python_stdlib.zip` and its wheels (NumPy; matplotlib and its
+dependencies for the Figure export) hold `.py` sources only, so
 every page load compiled each module it imported: about 1.4 s of a ~4.5 s start on
 the reference machine (cProfile in the page: `compile` was the largest single cost
 of importing NumPy and the app). Compiled once at build time, the page only loads
