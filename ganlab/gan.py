@@ -54,6 +54,7 @@ import numpy as np
 
 from . import data, fields, losses, metrics, noise, optim
 from .nn import MLP, Batch
+from .steps import StepPlan
 from .state import BY_NAME, SettingsError, make_settings
 
 POOL = 4096             # rows drawn at once for real points and for noise
@@ -280,7 +281,6 @@ class Trainer:
         self._noise = _Pool(self._sample_noise_rows)
         self.opt_d = self._optimizer("d")
         self.opt_g = self._optimizer("g")
-        self._views: dict = {}
         self._work: dict = {}
         self._pieces_key, self._pieces = None, False
         self._step_kit = (None,)
@@ -323,19 +323,12 @@ class Trainer:
             return False
         if self.record_pending:
             self.settle()
-        n, in_pieces, objective, targets = self._kit()
-        if in_pieces:          # a huge step: the same numbers, block by block
+        objective, plan = self._kit()
+        if plan is None:        # a huge step: the same numbers, block by block
             for _ in self._d_pieces(want_loss):
                 pass
             return not self.diverged
-        # D sees 2n rows, real then fake, in its own input buffer; G writes its
-        # fakes straight into that buffer's lower half.
-        x, x_real, x_fake = self._input_views(2 * n, n)
-        x_real[...] = self._real.take(self.rng, n)
-        self.G.forward(self._noise.take(self.rng, n), out=x_fake, augmented=True)
-        loss, dl = objective.d_loss(self.D.forward(x, augmented=True), targets, want_loss)
-        self.D.backward(dl)
-        return self._d_update(objective, loss, want_loss)
+        return self._d_update(objective, plan.d_pass(want_loss), want_loss)
 
     def _d_update(self, objective, loss, want_loss: bool) -> bool:
         """The end of a D step, once D's gradient is in D.grad: the update and the checks."""
@@ -357,17 +350,12 @@ class Trainer:
             return False
         if self.record_pending:
             self.settle()
-        n, in_pieces, objective, targets = self._kit()
-        if in_pieces:
+        plan = self._kit()[1]
+        if plan is None:
             for _ in self._g_pieces(want_loss):
                 pass
             return not self.diverged
-        x, x_fake, _ = self._input_views(n, n)
-        self.G.forward(self._noise.take(self.rng, n), out=x_fake, augmented=True)
-        logits = self.D.forward(x, augmented=True)
-        loss, dl = objective.g_loss(logits, targets, want_loss)
-        self.G.backward(self.D.input_grad(dl))
-        return self._g_update(loss, want_loss)
+        return self._g_update(plan.g_pass(want_loss), want_loss)
 
     def _g_update(self, loss, want_loss: bool) -> bool:
         """The end of a G step, once G's gradient is in G.grad: the update and the checks."""
@@ -379,24 +367,21 @@ class Trainer:
         return not self.diverged
 
     def _kit(self):
-        """(batch n, whether steps run in pieces, the loss object, its Targets), looked
-        up once per settings: in the browser every lookup in a step costs time."""
+        """(the loss object, the StepPlan: None when steps run in pieces), made again
+        when the settings, the model or its parameter arrays change: in the browser
+        every lookup in a step costs time (see steps.py)."""
         kit = self._step_kit
-        if kit[0] is not self.settings or kit[1] != self.generation:
+        if (kit[0] is not self.settings or kit[1] != self.generation
+                or kit[2] is not self.D.params or kit[3] is not self.G.params):
             s = self.settings
             n = s["batch"]
-            kit = self._step_kit = (s, self.generation, n, self._in_pieces(n),
-                                    losses.get(s["loss"]), losses.targets(n))
-        return kit[2:]
-
-    def _input_views(self, rows: int, n: int):
-        """D's input buffer for `rows` rows and two views of its point columns: the
-        first n rows and the rest (made once per buffer: slicing costs time too)."""
-        x = self.D.input_buffer(rows)
-        views = self._views.get(rows)
-        if views is None or views[0] is not x:
-            views = self._views[rows] = (x, x[:n, :2], x[n:, :2])
-        return views
+            objective = losses.get(s["loss"])
+            plan = None if self._in_pieces(n) else StepPlan(
+                self.G, self.D, n, objective, losses.targets(n), self.rng,
+                self._real.take, self._noise.take)
+            kit = self._step_kit = (s, self.generation, self.D.params, self.G.params,
+                                    objective, plan)
+        return kit[4:]
 
     def epoch(self) -> bool:
         """k_d discriminator steps, then k_g generator steps. False if diverged."""
@@ -408,12 +393,18 @@ class Trainer:
             return not self.diverged
         s = self.settings
         k_d, k_g = s["k_d"], s["k_g"]
-        d_step, g_step = self.d_step, self.g_step
+        self.settle()
+        # d_step and g_step, with what they check before a step checked once: each
+        # step runs the plan's pass and its update, or (huge steps) in pieces.
+        objective, plan = self._kit()
         for i in range(k_d):
-            if not d_step(i == k_d - 1):
+            want = i == k_d - 1     # the loss and the blow-up check: last steps only
+            if not (self._d_update(objective, plan.d_pass(want), want) if plan
+                    else self.d_step(want)):
                 return False
         for i in range(k_g):
-            if not g_step(i == k_g - 1):
+            want = i == k_g - 1
+            if not (self._g_update(plan.g_pass(want), want) if plan else self.g_step(want)):
                 return False
         self._end_epoch()
         return True

@@ -45,6 +45,7 @@ the page). Biases start at 0, except that the caller may set the output bias
 from __future__ import annotations
 
 import sys
+from functools import partial
 
 import numpy as np
 
@@ -87,38 +88,56 @@ def activation_grad_into(name: str, h: np.ndarray, dh: np.ndarray, scratch: np.n
         relu: dh * (h > 0)    leaky_relu: dh * (1 if h > 0 else LEAK)
         tanh: dh * (1 - h^2)  sigmoid: dh * h (1 - h)    linear: dh
 
+    The calls themselves: `activation_grad_calls`."""
+    for call in activation_grad_calls(name, h, dh, scratch):
+        call()
+    return dh
+
+
+def activation_grad_calls(name: str, h: np.ndarray, dh: np.ndarray, scratch: np.ndarray) -> list:
+    """activation_grad_into(name, h, dh, scratch) as NumPy calls with their arguments
+    bound, to run in order (steps.py binds them once per model; `out` is passed as a
+    ufunc's third argument, which a partial calls without copying keywords).
+
     ReLU's mask is sign(h): h = max(z, 0) is 0 or positive, so its sign is exactly 0
     or 1, in one contiguous pass, where h > 0 costs two in the browser (a bool array,
     then its conversion inside the product)."""
     if name == "relu":
-        np.sign(h, out=scratch)
+        mask = [partial(np.sign, h, scratch)]
     elif name == "leaky_relu":
-        np.copyto(scratch, np.where(h > 0, 1.0, LEAK))
+        mask = [lambda: np.copyto(scratch, np.where(h > 0, 1.0, LEAK))]
     elif name == "tanh":
-        np.multiply(h, h, out=scratch)
-        np.subtract(1.0, scratch, out=scratch)
+        mask = [partial(np.multiply, h, h, scratch), partial(np.subtract, 1.0, scratch, scratch)]
     elif name == "sigmoid":
-        np.subtract(1.0, h, out=scratch)
-        np.multiply(h, scratch, out=scratch)
+        mask = [partial(np.subtract, 1.0, h, scratch), partial(np.multiply, h, scratch, scratch)]
     elif name == "linear":
-        return dh
+        return []
     else:
         raise ValueError(f"unknown activation {name!r}")
-    return np.multiply(dh, scratch, out=dh)
+    return mask + [partial(np.multiply, dh, scratch, dh)]
 
 
 def activate_rows(name: str, a: np.ndarray) -> None:
     """Apply activation `name` in place to a layer's output with its column of ones,
-    keeping the ones: ReLU, leaky ReLU and linear leave them as they are (one
-    contiguous pass over the whole array is several times faster in the browser than
-    the same work on the strided view without the ones); tanh and sigmoid change
-    them, so they are written back."""
+    keeping the ones (the calls themselves: `activate_rows_calls`)."""
+    for call in activate_rows_calls(name, a):
+        call()
+
+
+def activate_rows_calls(name: str, a: np.ndarray) -> list:
+    """activate_rows(name, a) as NumPy calls with their arguments bound, to run in
+    order. ReLU, leaky ReLU and linear leave the ones as they are (one contiguous pass
+    over the whole array is several times faster in the browser than the same work on
+    the strided view without the ones); tanh and sigmoid change them, so they are
+    written back."""
     if name == "relu":
-        np.maximum(a, 0.0, out=a)
-    elif name != "linear":
-        activate(name, a)
-        if name == "tanh" or name == "sigmoid":
-            a[:, -1] = 1.0
+        return [partial(np.maximum, a, 0.0, a)]
+    if name == "linear":
+        return []
+    calls = [partial(activate, name, a)]
+    if name == "tanh" or name == "sigmoid":
+        calls.append(partial(a.__setitem__, (slice(None), -1), 1.0))
+    return calls
 
 
 # einsum for wide layers where NumPy has no BLAS (see the module's docstring). Read

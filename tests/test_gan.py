@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from ganlab import gradcheck, modelfile
+from ganlab import gan, gradcheck, modelfile
 from ganlab.data import DataError
 from ganlab.gan import History, Trainer
 from ganlab.state import DEFAULTS, LOSSES, OPTIMIZERS, RECOMMENDED, SettingsError
@@ -130,24 +130,31 @@ def test_wasserstein_clips_discriminator_weights():
     assert np.abs(t.D.params).max() <= 0.01
 
 
-def _count_calls(t, monkeypatch):
+def _count_steps(t, monkeypatch):
+    """Spy on the end of every D and G step (its update, which every way of taking
+    a step ends with), recording whether it asked for the loss."""
     calls = []
-    for name in ("d_step", "g_step"):
+    for name, kind in (("_d_update", "d_step"), ("_g_update", "g_step")):
         real = getattr(t, name)
 
-        def wrapper(want_loss=True, _real=real, _name=name):
-            calls.append((_name, want_loss))
-            return _real(want_loss)
+        def wrapper(*args, _real=real, _kind=kind):
+            calls.append((_kind, args[-1]))
+            return _real(*args)
         monkeypatch.setattr(t, name, wrapper)
     return calls
 
 
-def test_epoch_is_k_d_then_k_g_steps(monkeypatch):
+@pytest.mark.parametrize("huge", [False, True])
+def test_epoch_is_k_d_then_k_g_steps(monkeypatch, huge):
     t = Trainer({"k_d": 3, "k_g": 2})
-    calls = _count_calls(t, monkeypatch)
+    if huge:        # steps in pieces, as a huge model's are
+        monkeypatch.setattr(gan, "PIECE_WORK", 16)
+        t.reset()
+    calls = _count_steps(t, monkeypatch)
     assert t.epoch() is True
     assert calls == [("d_step", False), ("d_step", False), ("d_step", True),
                      ("g_step", False), ("g_step", True)]
+    assert t.is_huge() is huge
     assert (t.d_steps, t.g_steps, t.epoch_count) == (3, 2, 1)
     assert t.train(4) == 4
     assert len(calls) == 5 * 5
