@@ -75,3 +75,14 @@ def test_the_frame_profile_reads_each_threads_cpu_time_per_frame_from_a_trace(tm
     trace.write_text(json.dumps({"traceEvents": meta + [task(1, 3000), task(1, 5000), task(2, 1000),
                                                         frame, frame]}))
     assert thread_ms(trace) == {"frames": 2, "CrRendererMain": 4.0, "VizCompositorThread": 0.5}
+
+
+def test_the_engine_ab_runs_two_engines_in_the_sites_pyodide():
+    """tools/engineab.py: against this very commit, the two copies of the engine run
+    side by side in the site's Pyodide under Node and end with the same parameters."""
+    from tools import engineab
+    out = engineab.run("HEAD", rounds=3, epochs=5)
+    assert out["same_parameters"] is True
+    assert out["before"]["best"] > 0 and out["now"]["best"] > 0
+    assert set(out["ratio_now_to_before"]) == {"best", "p10", "median"}
+    assert "python tools/engineab.py --before" in (ROOT / "README.md").read_text()
