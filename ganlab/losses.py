@@ -86,6 +86,12 @@ class Loss:
     verdict = "the probability that a point is real"
     settings: tuple = ()        # the settings it reads besides its name (WGAN: clip)
 
+    @property
+    def noun(self) -> str:
+        """The loss in a sentence ("Its hinge loss pushes ..."): the label and "loss",
+        unless a subclass says it better (a label in brackets reads badly there)."""
+        return f"{self.label} loss"
+
     def d_loss(self, l: np.ndarray, t: Targets, want_loss: bool = False):
         """D's loss on logits l (2n, 1), real rows then fake rows: (loss or None, dL/dl)."""
         raise NotImplementedError
@@ -110,7 +116,7 @@ class Loss:
 class Log(Loss):
     """D: softplus(-l_r) + softplus(l_f); G: softplus(-l_f) = -log D(G(z))."""
 
-    name, label = "log", "log loss (non-saturating)"
+    name, label, noun = "log", "log loss (non-saturating)", "log loss"
     help = ("D: -log D(x) - log(1 - D(G(z))); G: -log D(G(z)), which keeps pulling "
             "even when D is sure a fake is fake.")
 
@@ -133,7 +139,7 @@ class Log(Loss):
 class Minimax(Log):
     """D as the log loss; G: -softplus(l_f) = log(1 - D(G(z))), the paper's minimax game."""
 
-    name, label = "minimax", "minimax (saturating)"
+    name, label, noun = "minimax", "minimax (saturating)", "minimax loss"
     help = ("D as the log loss; G: log(1 - D(G(z))), the original minimax game, whose "
             "pull fades when D is sure a fake is fake.")
 
@@ -188,7 +194,7 @@ class Hinge(Loss):
 class Wasserstein(Hinge):
     """Critic: -l_r + l_f, its weights clipped after each step; G: -l_f (as hinge)."""
 
-    name, label = "wasserstein", "Wasserstein (clipped)"
+    name, label, noun = "wasserstein", "Wasserstein (clipped)", "Wasserstein loss"
     verdict = "a critic's score: higher means more real, on no fixed scale"
     settings = ("clip",)
     help = ("critic: D(G(z)) - D(x), each of its weights clipped to [-clip, clip] after "

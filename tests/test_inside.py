@@ -78,15 +78,27 @@ def test_at_most_128_units_and_the_rest_named():
     assert "layer 3, layer 4" in nm.left_out and "128 units" in nm.left_out
 
 
-def test_neuron_maps_leave_training_unchanged():
-    a, b = Trainer({"seed": 5}), Trainer({"seed": 5})
+@pytest.mark.parametrize("settings", [{"seed": 5}, {"seed": 5, "noise_dim": 3, "batch": 225,
+                                                 "loss": "wasserstein", "d_layers": 2}])
+def test_every_view_of_the_panel_leaves_training_unchanged(settings):
+    """Neuron maps, the probe and its line, the ideal discriminator and the gradient
+    field, drawn between epochs (as the page does), change nothing training computes:
+    they run the networks on their own rows, never the step's buffers or draws."""
+    a, b = Trainer(settings), Trainer(settings)
+    z = np.zeros((1, a.settings["noise_dim"]))
     for _ in range(30):
         a.epoch()
         inside.neuron_maps(a, "d")
         inside.neuron_maps(a, "g")
+        inside.probe(a, z)
+        inside.noise_line(a, z[0], z[0] + 0.5)
+        inside.ideal_discriminator(a)
+        inside.gradient_field(a)
         b.epoch()
     np.testing.assert_array_equal(a.D.params, b.D.params)
     np.testing.assert_array_equal(a.G.params, b.G.params)
+    assert a.rng.bit_generator.state == b.rng.bit_generator.state
+    assert a.history.losses == b.history.losses
 
 
 def test_the_probe_is_g_of_z():

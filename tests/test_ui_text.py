@@ -145,6 +145,19 @@ def test_explanations_name_the_step_the_batch_and_the_loss():
                                                "learned; the background changed.")
 
 
+def test_explanations_name_every_loss_as_a_sentence_would():
+    """"Its log loss pushes ...", never the settings label with its brackets ("Its log
+    loss (non-saturating) loss")."""
+    from ganlab import losses
+    for name in losses.REGISTRY:
+        loss = losses.get(name)
+        for kind in ("d", "g"):
+            text = overview.explanation(kind, make_settings(loss=loss.name))
+            assert loss.noun in text and loss.noun.endswith(" loss")
+            assert "loss loss" not in text and ") loss" not in text
+            assert "(" not in loss.label or loss.label not in text
+
+
 def test_explanations_say_probability_only_for_losses_that_have_one():
     for loss in ("log", "minimax"):
         assert "probability" in overview.explanation("d", make_settings(loss=loss))

@@ -111,11 +111,11 @@ def explanation(kind: str, s: dict, i: int = 1, k: int = 1) -> str:
     n = s["batch"]
     if kind == "d":
         return (f"{step_title(kind, i, k)}: {n} real and {n} fake samples go through D, whose "
-                f"output is {loss.verdict}. Its {loss.label} loss pushes that output up on the "
+                f"output is {loss.verdict}. Its {loss.noun} pushes that output up on the "
                 "real samples and down on the fakes, and D's weights take one step; the "
                 "generator stays as it is. The background shows D's new verdict.")
     return (f"{step_title(kind, i, k)}: {n} fresh noise vectors go through G, then through D "
-            f"(unchanged). G's {loss.label} loss rewards fakes that D scores as real; its "
+            f"(unchanged). G's {loss.noun} rewards fakes that D scores as real; its "
             "gradient flows back through D into G's weights, which take one step. The pink "
             "lines show that pull; the faint dots are where the fakes were.")
 

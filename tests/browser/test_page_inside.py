@@ -285,6 +285,22 @@ def test_noise_of_more_than_two_dimensions_gets_a_slider_each(page, site_url, op
     assert _gz(text.text_content()) != _gz(first)
 
 
+def test_a_big_network_shows_128_units_and_says_which_are_left_out(page, site_url, open_ready):
+    """D 2x100 and G 1x8: 208 hidden units, 128 shown (G's 8 and D's first 120, layer by
+    layer), and the panel names the 80 left out in the page's words."""
+    open_ready(page, site_url + "#seed=1&d_layers=2&d_units=100")
+    page.get_by_role("button", name="Look inside").click()
+    wait_until(page, "() => document.querySelectorAll('#inside-d-units button.unit').length > 0")
+    expect(page.locator("#inside-d-units button.unit")).to_have_count(120)
+    expect(page.locator("#inside-g-units button.unit")).to_have_count(8)
+    expect(page.locator("#inside-left-out")).to_have_text(
+        "Discriminator: Showing 120 of 200 units: units 21-100 of layer 2 left out (80 units).")
+    expect(page.get_by_role("button", name="Discriminator layer 2, unit 20: show it large in the view")
+           ).to_have_count(1)
+    expect(page.get_by_role("button", name="Discriminator layer 2, unit 21: show it large in the view")
+           ).to_have_count(0)
+
+
 SMALL_TEXT = """() => [...document.querySelectorAll('#inside *')]
     .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
     .map(e => [e.id || e.className || e.tagName, parseFloat(getComputedStyle(e).fontSize)])
