@@ -249,7 +249,7 @@ class Trainer:
         self.settings = make_settings(settings or {})
         self.points = None if points is None else data.check_points(points)
         if self.settings["preset"] == "points" and self.points is None:
-            raise SettingsError("preset 'points' needs a point set: draw or import points")
+            raise SettingsError("the data set 'your points' needs a point set: draw or import points")
         self.generation = 0
         self.reset(record)
 
@@ -786,7 +786,7 @@ class Trainer:
         """
         new = make_settings(self.settings, **changes)
         if new["preset"] == "points" and self.points is None:
-            raise SettingsError("preset 'points' needs a point set: draw or import points")
+            raise SettingsError("the data set 'your points' needs a point set: draw or import points")
         old, self.settings = self.settings, new
         if any(new[k] != old[k] for k in new if BY_NAME[k].resets):
             self.reset()

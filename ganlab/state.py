@@ -69,6 +69,14 @@ class Setting:
     log: bool = False       # a float best moved on a log scale (learning rates)
 
     @property
+    def title(self) -> str:
+        """The page's name for it anywhere on the page: its label, with the network it
+        belongs to where the label alone does not say ("Generator layers")."""
+        if self.group in ("generator", "discriminator"):
+            return f"{self.group.capitalize()} {self.label.lower()}"
+        return self.label
+
+    @property
     def flag(self) -> str:
         """The command-line flag: the name with dashes."""
         return "--" + self.name.replace("_", "-")
@@ -86,7 +94,10 @@ class Setting:
 
     def validate(self, raw):
         """Return `raw` as this setting's type, or raise SettingsError saying why."""
-        msg = f"{self.name} must be {self.describe_limits()}, got {shown(raw)}"
+        # The page's words first, then the name a link, a model file or the command
+        # line spells it with (where the value came from).
+        spelt = "" if self.name.lower() in self.title.lower() else f" ({self.name})"
+        msg = f"{self.title}{spelt} must be {self.describe_limits()}, got {shown(raw)}"
         if self.kind is str:
             value = raw.strip().lower() if isinstance(raw, str) else raw
             if value not in self.choices:
@@ -121,7 +132,7 @@ def _net(net: str, title: str) -> list[Setting]:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("preset", str, "gaussians", "Data set",
-            "Training data: a preset shape, or 'points' for a drawn or imported point set.",
+            "Training data: a preset shape, or your own points, drawn or imported.",
             "data", choices=PRESET_CHOICES, resets=True),
     Setting("jitter", float, 0.02, "Point jitter",
             "Standard deviation of the Gaussian jitter added to each sampled point of a point set.",

@@ -309,9 +309,9 @@ def test_bench_table_prints_the_new_metrics_cost_against_its_target():
 # ----- mistakes: exit 2, one line, no traceback ----------------------------------------------
 BAD_ARGS = {
     "bad setting value": (["train", "--lr-d", "abc"],
-                          ["lr_d must be a number between 1e-05 and 10, got 'abc'"]),
-    "bad int setting": (["train", "--k-d", "1.5"], ["k_d must be a whole number"]),
-    "bad choice": (["train", "--loss", "l1"], ["loss must be one of"]),
+                          ["D learning rate (lr_d) must be a number between 1e-05 and 10, got 'abc'"]),
+    "bad int setting": (["train", "--k-d", "1.5"], ["D steps per epoch (k_D) must be a whole number"]),
+    "bad choice": (["train", "--loss", "l1"], ["Loss must be one of"]),
     "bad --optimizer": (["train", "--optimizer", "rmsprop"], ["rmsprop"]),
     "unknown flag": (["train", "--colour", "red"], ["--colour"]),
     "unknown command": (["fly"], ["fly"]),
@@ -392,7 +392,7 @@ def _model_variants(good):
                        "'g_params' must be a list of finite numbers"),
         "unknown setting": (edit(lambda d: d["settings"].update(speed=3)), "unknown setting(s) speed"),
         "bad setting value": (edit(lambda d: d["settings"].update(batch=0)),
-                              "batch must be a whole number between 1 and 2000, got 0"),
+                              "Batch size must be a whole number between 1 and 2000, got 0"),
         "empty file": ("", "not valid JSON"),
     }
 
@@ -527,8 +527,8 @@ def test_ctrl_c_at_any_moment_gives_no_traceback(delay):
 
 
 @pytest.mark.parametrize("args, needle", [
-    (["train", "--lr-d", "0_1"], "lr_d must be a number between"),
-    (["train", "--lr-d", "\u0660.\u0661"], "lr_d must be a number between"),
+    (["train", "--lr-d", "0_1"], "D learning rate (lr_d) must be a number between"),
+    (["train", "--lr-d", "\u0660.\u0661"], "D learning rate (lr_d) must be a number between"),
     (["train", "--epochs", "1_000"], "--epochs must be a whole number"),
     (["train", "--epochs", "\u0661\u0660"], "--epochs must be a whole number"),
     (["sample", "--model", "m.json", "-n", "1_0"], "-n must be a whole number"),

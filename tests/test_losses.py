@@ -203,7 +203,7 @@ def test_an_unregistered_loss_is_no_longer_a_choice():
     from ganlab import state
     loss = losses.REGISTRY.register(PlusMinusOne())
     losses.REGISTRY.unregister(loss.name)
-    with pytest.raises(state.SettingsError, match="loss must be one of log, minimax, "
+    with pytest.raises(state.SettingsError, match="Loss must be one of log, minimax, "
                                                    "least_squares, hinge, wasserstein, got"):
         state.validate("loss", "ls_pm1")
 

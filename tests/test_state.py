@@ -50,13 +50,13 @@ def test_recommended_settings_are_valid():
 def test_message_shape():
     with pytest.raises(SettingsError) as err:
         validate("lr_d", "abc")
-    assert str(err.value) == "lr_d must be a number between 1e-05 and 10, got 'abc'"
+    assert str(err.value) == "D learning rate (lr_d) must be a number between 1e-05 and 10, got 'abc'"
     with pytest.raises(SettingsError) as err:
         validate("k_d", 1.5)
-    assert str(err.value) == "k_d must be a whole number between 0 and 20, got 1.5"
+    assert str(err.value) == "D steps per epoch (k_D) must be a whole number between 0 and 20, got 1.5"
     with pytest.raises(SettingsError) as err:
         validate("loss", "l2")
-    assert str(err.value) == ("loss must be one of log, minimax, least_squares, hinge, "
+    assert str(err.value) == ("Loss must be one of log, minimax, least_squares, hinge, "
                               "wasserstein, got 'l2'")
 
 
@@ -72,7 +72,13 @@ def test_bad_values_raise_settings_error_naming_the_setting(name, raw):
     with pytest.raises(SettingsError) as err:
         validate(name, raw)
     msg = str(err.value)
-    assert msg.startswith(f"{name} must be ")
+    # The page's words for it (and the name a link or file spells it with, unless
+    # those words hold it already): "Batch size must be", "Adam β1 (beta1) must be".
+    setting = BY_NAME[name]
+    spelt = "" if name in setting.title.lower() else f" ({name})"
+    assert msg.startswith(f"{setting.title}{spelt} must be ")
+    assert setting.title.lower().startswith(setting.group) or setting.group not in (
+        "generator", "discriminator")
     assert msg.endswith(f", got {shown(raw)}")
 
 
@@ -163,10 +169,10 @@ def test_from_query_keeps_good_pairs_and_reports_bad_ones():
     changes, problems = from_query("#preset=ring&lr_d=abc&colour=red&k_d=1.5&loss=HINGE&batch=")
     assert changes == {"preset": "ring", "loss": "hinge"}
     assert problems == [
-        "lr_d must be a number between 1e-05 and 10, got 'abc'",
+        "D learning rate (lr_d) must be a number between 1e-05 and 10, got 'abc'",
         "unknown setting 'colour'",
-        "k_d must be a whole number between 0 and 20, got '1.5'",
-        "batch must be a whole number between 1 and 2000, got ''",
+        "D steps per epoch (k_D) must be a whole number between 0 and 20, got '1.5'",
+        "Batch size must be a whole number between 1 and 2000, got ''",
     ]
     assert all("\n" not in p for p in problems)
 

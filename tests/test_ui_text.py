@@ -87,8 +87,8 @@ def test_the_controls_are_made_without_numpy():
 
 def test_help_text_is_shown_and_escaped():
     html = markup.controls_html()
-    assert ('<span class="hint" id="set-preset-help">Training data: a preset shape, or '
-            '&#x27;points&#x27; for') in html
+    assert ('<span class="hint" id="set-noise_dim-help">Dimension of the generator&#x27;s '
+            'input noise.') in html
 
 
 def test_every_setting_but_the_seed_belongs_to_a_graph_part():

@@ -118,14 +118,14 @@ class App:
         if self.trainer.settings["preset"] == "points" and "preset" not in changes:
             changes["preset"] = "points"
         if changes.get("preset") == "points" and self.trainer.points is None:
-            problems.append("preset points needs a drawn or imported point set")
+            problems.append("the data set 'your points' needs a drawing or an imported point set")
             del changes["preset"]
         wanted = make_settings(changes)
         diff = {k: v for k, v in wanted.items() if v != self.trainer.settings[k]}
         was_reset = bool(diff) and self.trainer.update(diff)
         self.sync()
         if diff:
-            what = ", ".join(f"{k} {v}" for k, v in diff.items())
+            what = ", ".join(f"{BY_NAME[k].title} {_value_words(k, v)}" for k, v in diff.items())
             text = f"Settings from the address: {what}" + (" (a new model)." if was_reset else ".")
         else:
             text = "The address names the settings already in use."
@@ -559,6 +559,13 @@ class App:
             "real": t.show_real.tolist(),
             "wasm_bytes": _wasm_bytes(),
         })
+
+
+def _value_words(name: str, value) -> str:
+    """A setting's value in the page's words (a choice by its label)."""
+    setting = BY_NAME[name]
+    return setting.choice_label(value) if setting.choices else f"{value:g}" if isinstance(
+        value, float) else str(value)
 
 
 def _object(**members):

@@ -92,7 +92,9 @@ def test_a_changed_address_is_followed(page, site_url, open_ready):
     open_ready(page, site_url)
     page.evaluate("() => { location.hash = 'preset=ring&lr_d=0.05'; }")
     wait_snapshot(page, "s.settings.preset === 'ring' && s.settings.lr_d === 0.05")
-    expect(page.locator("#message")).to_contain_text("Settings from the address: preset ring, lr_d 0.05")
+    # In the page's words: each setting by its label, each choice by its name on the page.
+    expect(page.locator("#message")).to_contain_text(
+        "Settings from the address: Data set ring, D learning rate 0.05")
     expect(page.locator("#set-preset")).to_have_value("ring")
     # The next change keeps what the link said.
     page.fill("#set-lr_g", "0.07")
@@ -113,7 +115,7 @@ def test_a_changed_address_with_bad_pairs_applies_the_good_ones(page, site_url, 
     page.evaluate("() => { location.hash = 'k_d=3&lr_d=0_5&colour=red'; }")
     wait_snapshot(page, "s.settings.k_d === 3")
     assert snapshot(page)["settings"]["lr_d"] == DEFAULTS["lr_d"]
-    expect(page.locator("#message")).to_contain_text("Ignored: lr_d must be a number")
+    expect(page.locator("#message")).to_contain_text("Ignored: D learning rate (lr_d) must be a number")
     expect(page.locator("#message")).to_contain_text("unknown setting 'colour'")
 
 

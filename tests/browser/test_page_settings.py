@@ -124,7 +124,7 @@ def test_bad_url_hash_opens_with_defaults_and_says_why(page, site_url, open_read
     s = snapshot(page)
     assert s["settings"] == DEFAULTS
     expect(page.locator("#set-lr_d")).to_have_value(str(DEFAULTS["lr_d"]))
-    expect(page.locator("#message")).to_contain_text("lr_d")
+    expect(page.locator("#message")).to_contain_text("D learning rate (lr_d) must be a number")
 
 
 @pytest.mark.parametrize("preset", ["gaussians", "ring"])
