@@ -18,9 +18,14 @@ export function showMessage(anchorId, seconds) {
 }
 export function hideMessage() { el("message").dataset.shown = "false"; }
 
-// A message goes with the next action: any press elsewhere hides it.
+// A message goes with the next action: a press elsewhere, or a key (but Tab and the
+// modifier keys, which only move or prepare, and keys on the message's own button).
+// Listened to before the page's own handlers, so a message that action brings shows.
+const NOT_ACTIONS = new Set(["Tab", "Shift", "Control", "Alt", "Meta", "CapsLock"]);
 export function setupMessages() {
-  document.addEventListener("pointerdown", ev => { if (!el("message").contains(ev.target)) hideMessage(); }, true);
+  const away = ev => { if (!el("message").contains(ev.target)) hideMessage(); };
+  document.addEventListener("pointerdown", away, true);
+  document.addEventListener("keydown", ev => { if (!NOT_ACTIONS.has(ev.key)) away(ev); }, true);
 }
 
 // If Python never comes up (a missing file, a failed download), say so in the page.

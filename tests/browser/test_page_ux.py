@@ -417,6 +417,31 @@ def test_reset_can_be_undone(page, site_url, open_ready, size):
     expect(page.locator("#epoch")).to_have_text("31")
 
 
+def test_a_message_goes_with_the_next_action_or_after_its_time(page, site_url, open_ready):
+    """A toast stays while the learner only moves (Tab, Shift) and goes with the next
+    action, a key or a press; left alone, it goes after its seconds."""
+    open_ready(page, site_url)
+    message = page.locator("#message")
+    shown = "() => document.getElementById('message').dataset.shown"
+    page.get_by_role("button", name="Reset").click()
+    expect(message).to_contain_text("Reset")
+    assert page.evaluate(shown) == "true"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Shift")
+    assert page.evaluate(shown) == "true"
+    page.locator("body").focus()
+    page.keyboard.press("d")                    # a shortcut: the next action
+    wait_until(page, f"() => ({shown})() === 'false'")
+    expect(page.locator("#epoch")).to_have_text("0")   # a D step is no epoch yet
+    page.get_by_role("button", name="Reset").click()
+    assert page.evaluate(shown) == "true"
+    page.get_by_role("button", name="Step generator").click()     # a press
+    assert page.evaluate(shown) == "false"
+    page.get_by_role("button", name="Reset").click()
+    assert page.evaluate(shown) == "true"
+    wait_until(page, f"() => ({shown})() === 'false'", timeout=15000)   # Undo's 8 s
+
+
 def test_shortcuts_work_with_caps_lock_and_never_while_typing(page, site_url, open_ready):
     """Caps Lock on: the letters arrive in capitals and do the same; in a text or
     number field, or with Ctrl/Alt/Meta, they are typing, never a shortcut."""
