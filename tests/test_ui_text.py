@@ -181,7 +181,12 @@ def test_the_readout_counts_modes_from_the_records_own_fakes_and_skips_a_huge_pa
         np.testing.assert_array_equal(fake, t.generate(t.metric_noise))
         quality = t.history.quality[-1]
         want = metrics.verdict(quality[1], quality[2], metrics.mode_coverage(fake, data.modes("gaussians")))
-        assert f"At epoch 50: {want}." in overview.metrics_sentence(t)
+        # Both records of epoch 50: the epoch said once.
+        assert overview.metrics_sentence(t) == (
+            f"At epoch 50: KL {t.history.metrics[-1][1]:.2f} bits, "
+            f"JS {t.history.metrics[-1][2]:.3f} bits. {want[0].upper() + want[1:]}.")
+        t.train(10)         # KL/JS of epoch 60, precision/recall still of epoch 50
+        assert overview.metrics_sentence(t).endswith(f" At epoch 50: {want}.")
     big = Trainer({"preset": "gaussians", "g_layers": 6, "g_units": 128, "seed": 1})
     assert overview._modes(big, 0) is not None            # the record's own fakes
     big.metric_fakes = None                               # e.g. a model just loaded

@@ -111,13 +111,13 @@ def explanation(kind: str, s: dict, i: int = 1, k: int = 1) -> str:
     n = s["batch"]
     if kind == "d":
         return (f"{step_title(kind, i, k)}: {n} real and {n} fake samples go through D, whose "
-                f"output is {loss.verdict}. Its {loss.noun} pushes that output up on the "
-                "real samples and down on the fakes, and D's weights take one step; the "
-                "generator stays as it is. The background shows D's new verdict.")
+                f"output is {loss.verdict}. Its {loss.noun} pushes that output up on the reals "
+                "and down on the fakes; D's weights take one step, G stays as it is. The "
+                "background shows D's new verdict.")
     return (f"{step_title(kind, i, k)}: {n} fresh noise vectors go through G, then through D "
-            f"(unchanged). G's {loss.noun} rewards fakes that D scores as real; its "
-            "gradient flows back through D into G's weights, which take one step. The pink "
-            "lines show that pull; the faint dots are where the fakes were.")
+            f"(unchanged). G's {loss.noun} rewards fakes that D scores as real; its gradient "
+            "flows back through D into G's weights, which take one step. Pink lines: that "
+            "pull; faint rings: where the fakes were.")
 
 
 def sr_sentence(kind: str, i: int, k: int) -> str:
@@ -152,7 +152,10 @@ def metrics_sentence(trainer) -> str:
         if _verdict[:2] != [h, quality[0]]:
             _verdict[:] = [h, quality[0], metrics.verdict(quality[1], quality[2],
                                                           _modes(trainer, quality[0]))]
-        text += f" At epoch {quality[0]:,}: {_verdict[2]}."
+        # The epoch said once when both records are of the same epoch.
+        when = "" if quality[0] == row[0] else f"At epoch {quality[0]:,}: "
+        v = _verdict[2]
+        text += f" {when}{v[0].upper() + v[1:] if not when else v}."
     return text
 
 

@@ -417,6 +417,30 @@ def test_reset_can_be_undone(page, site_url, open_ready, size):
     expect(page.locator("#epoch")).to_have_text("31")
 
 
+@pytest.mark.parametrize("width, height", [(1440, 900), (1024, 768), (960, 800), (390, 844),
+                                           (320, 640)])
+def test_the_explanation_area_holds_every_explanation(page, site_url, open_ready, width, height):
+    """Slow motion's explanation box has a fixed height (no layout shift between steps)
+    that holds the longest explanation of any loss, step and size: nothing is cut off."""
+    from ganlab.state import LOSSES, make_settings
+    from ganlab.ui import overview
+    texts = [overview.explanation(kind, make_settings(loss=loss, batch=2000, k_d=20, k_g=20), 20, 20)
+             for kind in "dg" for loss in LOSSES]
+    page.set_viewport_size({"width": width, "height": height})
+    open_ready(page, site_url)
+    page.select_option("#speed", "-1")
+    expect(page.locator("#explain")).to_contain_text("Slow motion")
+    fits = page.evaluate("""(texts) => {
+        const e = document.getElementById('explain'), keep = e.textContent, out = [];
+        for (const t of texts) { e.textContent = t; out.push([e.scrollHeight, e.clientHeight]); }
+        e.textContent = keep;
+        return out;
+    }""", texts)
+    heights = {box for _, box in fits}
+    assert len(heights) == 1 and heights.pop() > 0, "one fixed height"
+    assert all(need <= box for need, box in fits), list(zip(fits, texts))
+
+
 def test_a_message_goes_with_the_next_action_or_after_its_time(page, site_url, open_ready):
     """A toast stays while the learner only moves (Tab, Shift) and goes with the next
     action, a key or a press; left alone, it goes after its seconds."""
