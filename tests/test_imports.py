@@ -106,3 +106,25 @@ def test_the_page_does_not_import_the_build_time_markup():
                 names = {a.name for a in node.names}
                 assert node.module != "markup" and "markup" not in names, path.name
             assert not (isinstance(node, ast.Import) and any("markup" in a.name for a in node.names)), path.name
+
+
+def test_the_page_speaks_pyscript():
+    """The page's Python reaches the browser through PyScript: no `js` module (in
+    ganlab/ui or the page's own script), and every event is wired in one place
+    (dom.on) by `pyscript.when`, never by addEventListener. Pyodide's own module only
+    where PyScript has nothing like it, each import with a comment saying why."""
+    sources = {p.name: p.read_text(encoding="utf-8") for p in sorted((PACKAGE / "ui").glob("*.py"))}
+    for name, text in sources.items():
+        roots = imported_roots(PACKAGE / "ui" / name)
+        assert "js" not in roots, name
+        assert "addEventListener" not in text, name
+        for line_no, line in enumerate(text.splitlines()):
+            if "import pyodide_js" in line:
+                near = "\n".join(text.splitlines()[max(0, line_no - 3):line_no + 1])
+                assert "PyScript" in near or "Pyodide's own" in near, (name, line)
+    dom = ast.parse(sources["dom.py"])
+    on = next(n for n in dom.body if isinstance(n, ast.FunctionDef) and n.name == "on")
+    assert any(isinstance(n, ast.Call) and getattr(n.func, "id", None) == "when" for n in ast.walk(on))
+    page = (PACKAGE.parent / "index.html").read_text(encoding="utf-8")
+    script = page[page.index('<script type="py"'):]
+    assert "import js" not in script and "from pyscript import window" in script

@@ -1,15 +1,16 @@
 """The page, reached through PyScript: elements by id, event wiring, messages.
 
-Everything here goes through PyScript's API (`pyscript.document`, `pyscript.window`,
-`pyscript.ffi.create_proxy`). A callback handed to JavaScript must stay alive as long
-as the page may call it: `on` keeps every proxy it makes.
+Everything here goes through PyScript's API (`pyscript.when` for events,
+`pyscript.document`, `pyscript.window`, `pyscript.ffi.create_proxy`). A callback handed
+to JavaScript must stay alive as long as the page may call it: `proxy` keeps every
+proxy it makes, and `when` makes its listeners' proxies for the page's life.
 """
 from __future__ import annotations
 
-from pyscript import document, window
+from pyscript import document, when, window
 from pyscript.ffi import create_proxy
 
-_PROXIES: list = []      # every event proxy, alive for the page's life
+_PROXIES: list = []      # every proxy handed to JavaScript, alive for the page's life
 
 
 def el(id_: str):
@@ -18,10 +19,11 @@ def el(id_: str):
 
 
 def on(target, event: str, fn) -> None:
-    """Call fn(event) on `event` at `target` (an element, document or window)."""
-    proxy = create_proxy(fn)
-    _PROXIES.append(proxy)
-    target.addEventListener(event, proxy)
+    """Call fn(event) on `event` at `target` (an element, document or window), wired
+    by PyScript's `when` (which adds the listener for the page's life)."""
+    # A function of its own: `when` copies the handler's name onto its listener, which
+    # a bound method (most handlers here) does not allow.
+    when(event, target, handler=lambda ev: fn(ev))
 
 
 def proxy(fn):
