@@ -154,6 +154,32 @@ function pixelSpecks(s, px, d, off, n, colour, size, voff = -1) {
   }
 }
 
+// The noise grid behind the manifold (its start: the generator's node shows where G
+// sends it), as light lines of whole pixels under the noise samples: every few of its
+// lines (all of them would fill a thumbnail). It is axis-aligned, as fields.noise_view
+// places noise: point i * r + j of an r x r grid sits at column i, row j; 1D noise is
+// one line along the middle row.
+export const GRID_RGB = [196, 186, 206];
+const GRID_PX = pixel(GRID_RGB), GRID_LINES = 6;
+function gridPixels(s, px, g, curve) {
+  const { W, H } = s, k = g.length / 2;
+  const X = i => Math.max(0, Math.min(W - 1, Math.round(g[2 * i] * W)));
+  const Y = i => Math.max(0, Math.min(H - 1, Math.round((1 - g[2 * i + 1]) * H)));
+  const hline = (y, xa, xb) => px.fill(GRID_PX, y * W + Math.min(xa, xb), y * W + Math.max(xa, xb) + 1);
+  if (k < 2) return;
+  if (curve) { hline(Y(0), X(0), X(k - 1)); return; }
+  const r = Math.round(Math.sqrt(k)), step = Math.max(1, Math.ceil((r - 1) / (GRID_LINES - 1)));
+  const lines = [];
+  for (let i = 0; i < r - 1; i += step) lines.push(i);
+  lines.push(r - 1);
+  const xa = X(0), xb = X((r - 1) * r), ya = Y(0), yb = Y(r - 1);
+  for (const j of lines) hline(Y(j), xa, xb);
+  for (const i of lines) {
+    const x = X(i * r);
+    for (let y = Math.min(ya, yb); y <= Math.max(ya, yb); y++) px[y * W + x] = GRID_PX;
+  }
+}
+
 // Where each layer sits in the frame buffer (ganlab/ui/paint.py `layout`): sent by
 // Python as JSON whenever it changes.
 export function setLayout(json) { state.layout = JSON.parse(json); }
@@ -224,13 +250,15 @@ export function clearMarks() { state.ghosts = null; }
 // The model graph's live pictures, redrawn with the main view.
 function thumbnails(d, L, n, m, k) {
   const t = id => { const c = el(id); const s = surface(c, 48); s.ctx.clearRect(0, 0, s.W, s.H); return s; };
-  const specksOf = (id, off, count, colour, size, voff) => {
+  const specksOf = (id, off, count, colour, size, voff, under) => {
     const s = surface(el(id), 48), { img, px } = pixels(s);
+    if (under) under(s, px);
     pixelSpecks(s, px, d, off, count, colour, size, voff);
     s.ctx.putImageData(img, 0, 0);
     return s;
   };
-  specksOf("thumb-noise", L.noise[0], m, FAKE, 1.6);
+  const grid = (s, px) => gridPixels(s, px, d.subarray(L.grid[0], L.grid[0] + L.grid[1]), L.curve);
+  specksOf("thumb-noise", L.noise[0], m, FAKE, 1.6, -1, k > 0 ? grid : null);
   let s = t("thumb-gen");
   if (k > 0) manifold(s, d, L.manifold[0], k, L.shade[0], L.curve);
   specksOf("thumb-real", L.real[0], n, REAL, 1.6);

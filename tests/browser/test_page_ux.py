@@ -243,6 +243,24 @@ def test_every_graph_thumbnail_follows_the_model(page, site_url, open_ready, siz
     assert inputs["thumb-real"] != after["thumb-real"], "the real samples' picture ignores the data set"
 
 
+GRID_RGB = (196, 186, 206)     # static/view.js GRID_RGB: the noise grid's lines
+
+
+def test_the_noise_node_shows_the_noise_grid(page, site_url, open_ready):
+    """The noise thumbnail draws the noise grid the manifold is made from: light lines
+    under the samples, six each way, across the thumbnail for uniform noise (1D noise's
+    one line lies under its samples, which sit on it), and they follow the noise kind."""
+    open_ready(page, site_url)
+    redraw(page)
+    side = page.evaluate("() => document.getElementById('thumb-noise').width")
+    lines = count_colour(page, "thumb-noise", GRID_RGB, tol=2)
+    assert 6 * side < lines <= 12 * side, (lines, side)       # 6 + 6 lines, less the samples on them
+    page.select_option("#set-noise", "gaussian")                # -3..3 sds: a smaller grid
+    wait_snapshot(page, "s.settings.noise === 'gaussian'")
+    redraw(page, 3)
+    assert 0 < count_colour(page, "thumb-noise", GRID_RGB, tol=2) < lines
+
+
 # For each part of the graph: the node that opens it and one change a learner makes
 # there (a setting of that part, a valid value other than the default).
 PART_CHANGES = {
