@@ -146,8 +146,7 @@ SETTINGS: tuple[Setting, ...] = (
     *_net("g", "generator"),
     *_net("d", "discriminator"),
     Setting("loss", str, "log", "Loss",
-            "The objective D and G minimise (the page shows each one's formulas as its "
-            "tooltip).",
+            "The objective D and G minimise (the chosen one's formulas are shown below it).",
             "training", choices=losses.REGISTRY),
     Setting("clip", float, 0.05, "Weight clip (WGAN)",
             "Wasserstein only: each discriminator weight is clipped to [-clip, clip] after "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from ganlab.state import DEFAULTS, SETTINGS, make_settings
+from ganlab.state import BY_NAME, DEFAULTS, SETTINGS, make_settings
 from ganlab.ui import markup, overview
 
 
@@ -43,13 +43,31 @@ def test_one_labelled_control_per_setting_with_its_limits():
     for s in SETTINGS:
         tag, a = parser.controls[s.name]
         assert a["id"] == f"set-{s.name}" and a["id"] in parser.labels
-        assert a["aria-describedby"] == f"set-{s.name}-help set-{s.name}-msg"
+        # The loss (its choices have help) is also described by the chosen one's help.
+        choice = f" set-{s.name}-choice" if s.name == "loss" else ""
+        assert a["aria-describedby"] == f"set-{s.name}-help{choice} set-{s.name}-msg"
         if s.choices:
             assert tag == "select"
         else:
             assert tag == "input" and a["type"] == "number"
             assert float(a["min"]) == s.lo and float(a["max"]) == s.hi
             assert a["value"] == str(s.default)
+
+
+def test_the_chosen_losss_formulas_are_shown_under_it():
+    """The loss's choices each have formulas (help): the chosen one's is a visible line
+    under the field, not only an option's tooltip, which no touch screen or keyboard
+    reaches; settings whose choices have no help get no such line."""
+    from html import unescape
+    from ganlab import losses
+    html = markup.controls_html()
+    start = html.index('id="set-loss-choice">') + len('id="set-loss-choice">')
+    shown = unescape(html[start:html.index("</span>", start)])
+    log = losses.get("log")
+    assert shown == f"{log.label}: {log.help}" and shown.startswith("log loss (non-saturating): D: ")
+    assert overview.chosen_help(BY_NAME["loss"], "hinge") == f"hinge: {losses.get('hinge').help}"
+    assert overview.chosen_help(BY_NAME["optimizer_d"], "adam") is None
+    assert html.count("choice-help") == 1
 
 
 def test_labels_and_option_labels_come_from_the_settings_table():

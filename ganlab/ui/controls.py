@@ -27,7 +27,14 @@ class Controls:
             field = el(f"set-{s.name}")
             field.value = str(settings[s.name])
             self._mark(s.name, "")
+            self._choice(s.name, settings[s.name])
         self.sync_unused()
+
+    def _choice(self, name: str, value) -> None:
+        """The chosen choice's help under its field, for choices that have help."""
+        text = overview.chosen_help(BY_NAME[name], value)
+        if text is not None:
+            el(f"set-{name}-choice").textContent = text
 
     def sync_unused(self) -> None:
         unused = overview.unused(self.app.trainer.settings)
@@ -71,13 +78,12 @@ class Controls:
             self._mark(name, "")
             value = app.trainer.settings[name]
             field.value = str(value)
+            self._choice(name, value)
             self.sync_unused()
             app.settings_changed()
             setting = BY_NAME[name]
             shown = setting.choice_label(value) if setting.choices else value
-            label = setting.label
-            if setting.group in ("generator", "discriminator"):      # "Units": whose?
-                label = f"{setting.group.capitalize()} {label.lower()}"
+            label = setting.title       # "Generator units", not "Units": whose?
             if was_reset:
                 app.after_reset(f"{label} is now {shown}: a new model.", near=f"set-{name}")
             else:

@@ -13,7 +13,7 @@ from html import escape
 
 from ..lessons import LESSONS
 from ..state import BY_NAME, SETTINGS, Setting
-from .overview import limits
+from .overview import chosen_help, limits
 
 GROUPS = (("data", "Data"), ("generator", "Generator"), ("discriminator", "Discriminator"),
           ("training", "Training"))
@@ -29,11 +29,17 @@ def control(s: Setting) -> str:
     field (id "set-" + name), a visible one-line hint, and a message line where
     the page says what is wrong with a value typed there."""
     cid = f"set-{s.name}"
+    # Choices with help of their own (the losses' formulas): the chosen one's, visible
+    # under the field (an option's tooltip alone reaches no touch screen or keyboard).
+    choice = chosen_help(s, s.default)
+    choice_line = (f'<span class="hint choice-help" id="{cid}-choice">{escape(choice)}</span>'
+                   if choice is not None else "")
     desc = (f'<span class="hint" id="{cid}-help">{escape(s.help)} '
-            f'({escape(limits(s))})</span>'
+            f'({escape(limits(s))})</span>{choice_line}'
             f'<span class="field-msg" id="{cid}-msg" aria-live="polite"></span>')
+    described = f"{cid}-help{f' {cid}-choice' if choice_line else ''} {cid}-msg"
     common = (f'id="{cid}" name="{s.name}" data-setting="{s.name}" '
-              f'aria-describedby="{cid}-help {cid}-msg" disabled')
+              f'aria-describedby="{described}" disabled')
     if s.choices:
         opts = "".join(
             f'<option value={q(c.name)}{" selected" if c.name == s.default else ""}'

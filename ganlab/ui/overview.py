@@ -64,6 +64,15 @@ def limits(setting) -> str:
     return f"between {plain_number(setting.lo)} and {plain_number(setting.hi)}"
 
 
+def chosen_help(s, value) -> str | None:
+    """What choice `value` of setting `s` does, in the page's words ("log loss
+    (non-saturating): D: ..."); None for a setting whose choices have no help."""
+    if not s.choices or not any(c.help for c in s.choices.entries()):
+        return None
+    c = s.choices[value]
+    return f"{c.label}: {c.help}" if c.help else c.label
+
+
 def problem(name: str, raw: str) -> str:
     """What is wrong with `raw` typed into setting `name`, in the words the page shows."""
     setting = BY_NAME[name]

@@ -459,6 +459,22 @@ def test_the_explanation_area_holds_every_explanation(page, site_url, open_ready
     assert all(need <= box for need, box in fits), list(zip(fits, texts))
 
 
+def test_the_chosen_losss_formulas_show_under_it_and_follow_the_choice(page, site_url, open_ready):
+    """Help reachable without hovering: the chosen loss's formulas are a visible line
+    under the field (and part of its description for a screen reader), and change
+    with the choice."""
+    from ganlab import losses
+    open_ready(page, site_url)
+    line = page.locator("#set-loss-choice")
+    expect(line).to_be_visible()
+    expect(line).to_have_text(f"log loss (non-saturating): {losses.get('log').help}")
+    expect(page.locator("#set-loss")).to_have_attribute("aria-describedby", re.compile("set-loss-choice"))
+    page.select_option("#set-loss", "hinge")
+    expect(line).to_have_text(f"hinge: {losses.get('hinge').help}")
+    page.evaluate("() => { location.hash = 'loss=wasserstein'; }")       # any way the loss changes
+    expect(line).to_have_text(f"Wasserstein (clipped): {losses.get('wasserstein').help}")
+
+
 def test_a_message_goes_with_the_next_action_or_after_its_time(page, site_url, open_ready):
     """A toast stays while the learner only moves (Tab, Shift) and goes with the next
     action, a key or a press; left alone, it goes after its seconds."""
