@@ -140,12 +140,14 @@ class Inside:
         extra = [el(f"inside-z{k}") for k in range(3, dim + 1)]
         z[2:] = [float(node.value) if node is not None else 0.0 for node in extra]
         gz = inside.probe(t, z)[0]
+        # Marked where the noise square places z (1D noise: on its line, the middle row).
+        uv = fields.noise_view(kind, z[None, :])[0]
         line, curve = np.full(4, -1.0), np.zeros(0)
         if self.line_from is not None:
             z0 = inside.noise_from_view(kind, dim, np.array(self.line_from))[0]
             z0[2:] = z[2:]
             curve = inside.noise_line(t, z0, z, n=51)[1]
-            line = np.array([*self.line_from, *uv])
+            line = np.array([*fields.noise_view(kind, z0[None, :])[0], *uv])
         if not np.isfinite(gz).all() or not np.isfinite(curve).all():
             return
         self.js.showProbe(np.concatenate((uv, gz, line, curve.ravel())), len(curve))

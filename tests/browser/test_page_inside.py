@@ -262,6 +262,29 @@ def test_the_noise_probe_marks_g_of_z_and_follows_drag_and_keys(page, site_url, 
     expect(text).to_contain_text("the orange curve is the line's image")
 
 
+def test_with_1d_noise_the_probe_sits_on_the_noise_line(page, site_url, open_ready):
+    """1D noise is drawn along the noise square's middle row: the probe, wherever it is
+    put, is marked there (its height in the square means nothing for a 1D z)."""
+    open_ready(page, site_url + "#seed=1&noise_dim=1")
+    open_panel(page)
+    probe = page.get_by_role("application", name=re.compile("Noise space probe"))
+    probe.scroll_into_view_if_needed()
+    box = probe.bounding_box()
+    page.mouse.click(box["x"] + 0.3 * box["width"], box["y"] + 0.15 * box["height"])
+    text = page.locator("#inside-probe-text")
+    expect(text).to_contain_text("G(z) = (")
+    centre = PROBE_CENTRE.replace("'inside-layer'", "'inside-noise'")
+    x, y, n = page.evaluate(centre)
+    assert n > 20 and abs(y - 0.5) < 0.03 and abs(x - 0.3) < 0.03, (x, y)
+    first = text.text_content()
+    probe.focus()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowRight")
+    expect(text).not_to_have_text(first)
+    x2, y2, _ = page.evaluate(centre)
+    assert abs(y2 - 0.5) < 0.03 and x2 > x, (x2, y2)
+
+
 def test_noise_of_more_than_two_dimensions_gets_a_slider_each(page, site_url, open_ready):
     open_ready(page, site_url)
     set_value(page, "#set-noise_dim", "4")
