@@ -321,6 +321,32 @@ def test_every_graph_node_opens_its_settings_and_a_change_takes_effect(page, sit
     expect(page.locator("#ov-loss")).to_have_text("hinge")
 
 
+def test_graph_nodes_open_by_keyboard_and_the_loss_nodes_show_the_losses(page, site_url, open_ready):
+    """Enter and Space on a focused node open its settings as a click does (the G loss
+    node too: the loss's settings); the loss nodes read the latest losses as the
+    engine has them (3 decimals), and follow training."""
+    from ganlab.ui.overview import loss_value
+    open_ready(page, site_url)
+    panel = page.locator("#part-settings")
+    for node, key, title in (("#node-generator", "Enter", "Generator"), ("#node-gloss", " ", "Loss"),
+                             ("#node-update-d", " ", "Discriminator's update")):
+        page.locator(node).focus()
+        page.keyboard.press(key)
+        expect(panel).to_be_visible()
+        expect(page.locator("#part-title")).to_have_text(f"{title}: settings")
+        page.keyboard.press("Escape")
+        expect(panel).to_be_hidden()
+        expect(page.locator(node)).to_be_focused()
+    expect(page.locator("#ov-dloss")).to_have_text("–")      # a new model: no loss yet
+    for epochs in (40, 80):
+        page.evaluate("() => window.ganlab.train(40)")
+        wait_snapshot(page, f"s.epoch === {epochs}")
+        redraw(page, 2)
+        s = snapshot(page)
+        expect(page.locator("#ov-dloss")).to_have_text(loss_value(s["d_loss"]))
+        expect(page.locator("#ov-gloss")).to_have_text(loss_value(s["g_loss"]))
+
+
 CODE_NAME = re.compile(r"\b[a-z]+_[a-z0-9_]+\b")    # lr_d, k_g, optimizer_d, ...
 
 
