@@ -167,11 +167,41 @@ def test_the_scrubber_shows_the_past_and_live_restores_the_present(page, site_ur
     assert settled_view(page) == live
 
 
+def test_the_scrubber_pauses_training_and_play_returns_to_the_present(page, site_url, open_ready):
+    """Looking back stops training (the past is not overwritten while being looked at);
+    Play goes back to the present and trains on from the epoch it stopped at."""
+    open_ready(page, site_url)
+    page.evaluate("() => window.ganlab.train(200)")
+    open_panel(page)
+    slider = page.get_by_role("slider", name="Moment of training")
+    wait_until(page, "() => +document.getElementById('inside-time').max > 5")
+    page.get_by_role("button", name="Play", exact=True).click()
+    wait_until(page, "() => JSON.parse(window.ganlab.snapshot()).epoch > 220")
+    slider.focus()
+    page.keyboard.press("Home")
+    expect(page.locator("#inside-caption")).to_contain_text("The past: Epoch 0 of")
+    wait_until(page, "() => !JSON.parse(window.ganlab.snapshot()).playing")
+    expect(page.get_by_role("button", name="Play", exact=True)).to_be_visible()
+    stopped = json_epoch(page)
+    page.wait_for_timeout(300)
+    assert json_epoch(page) == stopped, "training went on while the past was shown"
+    page.get_by_role("button", name="Play", exact=True).click()
+    expect(page.locator("#inside-caption")).to_be_hidden()
+    expect(slider).to_have_attribute("aria-valuetext", re.compile(r"^Live, epoch "))
+    wait_until(page, f"() => JSON.parse(window.ganlab.snapshot()).epoch > {stopped}")
+    page.get_by_role("button", name="Pause", exact=True).click()
+
+
+def json_epoch(page) -> int:
+    return page.evaluate("() => JSON.parse(window.ganlab.snapshot()).epoch")
+
+
 def test_axe_finds_nothing_with_the_panel_open(page, site_url, open_ready):
     open_ready(page, site_url)
     page.evaluate("() => window.ganlab.train(100)")
     open_panel(page)
     page.get_by_role("checkbox", name="Ideal discriminator D*").check()
+    page.get_by_role("checkbox", name=re.compile("[Gg]radient field")).check()
     page.get_by_role("application", name=re.compile("Noise space probe")).focus()
     page.keyboard.press("ArrowUp")
     expect(page.locator("#inside-probe-text")).to_contain_text("G(z)")
@@ -180,6 +210,13 @@ def test_axe_finds_nothing_with_the_panel_open(page, site_url, open_ready):
     page.get_by_role("slider", name="Moment of training").focus()
     page.keyboard.press("Home")
     expect(page.locator("#inside-caption")).to_be_visible()
+    violations = axe_violations(page)
+    assert violations == [], report(violations)
+    # Noise of 4 dimensions: the sliders for z3 and z4.
+    page.get_by_role("button", name="Live").click()
+    set_value(page, "#set-noise_dim", "4")
+    wait_until(page, "() => JSON.parse(window.ganlab.snapshot()).settings.noise_dim === 4")
+    expect(page.get_by_role("slider", name="z4")).to_be_visible()
     violations = axe_violations(page)
     assert violations == [], report(violations)
 

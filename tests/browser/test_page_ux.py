@@ -501,6 +501,30 @@ def test_the_chosen_losss_formulas_show_under_it_and_follow_the_choice(page, sit
     expect(line).to_have_text(f"Wasserstein (clipped): {losses.get('wasserstein').help}")
 
 
+def test_the_view_is_crisp_on_a_high_dpi_screen_and_follows_the_window(browser, site_url, open_ready):
+    """At two device pixels per CSS pixel the view's canvases have two pixels per CSS
+    pixel each way (no blurry upscaling), and after the window changes size they match
+    the view's new size."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, device_scale_factor=2)
+    try:
+        page = context.new_page()
+        open_ready(page, site_url)
+        sizes = """() => ['view'].map(id => {
+            const c = document.getElementById(id), r = c.getBoundingClientRect();
+            return [c.width, c.height, r.width, r.height];
+        })"""
+        for width, height in ((1440, 900), (1024, 768), (390, 844)):
+            page.set_viewport_size({"width": width, "height": height})
+            page.evaluate("() => window.ganlab.train(1)")
+            redraw(page, 3)
+            view_px = page.evaluate(sizes)[0]
+            w, h, css_w, css_h = view_px
+            assert abs(w - 2 * css_w) <= 2 and abs(h - 2 * css_h) <= 2, (width, view_px)
+            assert css_w >= 300 and abs(css_w - css_h) <= 1, (width, view_px)
+    finally:
+        context.close()
+
+
 def test_a_message_goes_with_the_next_action_or_after_its_time(page, site_url, open_ready):
     """A toast stays while the learner only moves (Tab, Shift) and goes with the next
     action, a key or a press; left alone, it goes after its seconds."""
