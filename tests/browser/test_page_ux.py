@@ -525,6 +525,46 @@ def test_the_view_is_crisp_on_a_high_dpi_screen_and_follows_the_window(browser, 
         context.close()
 
 
+MORPH = """() => {
+    const c = document.getElementById('morph');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0, h = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i]) { n++; h = (Math.imul(h, 31) + i + d[i - 3]) | 0; }
+    return [n, h, c.dataset.t || null];
+}"""
+
+
+@pytest.mark.parametrize("motion", ["no-preference", "reduce"])
+def test_the_generator_node_shows_how_g_transforms_the_noise(browser, site_url, open_ready, motion):
+    """Hovering (or focusing) the generator animates, in the view, the noise grid
+    flowing into the manifold; with reduced motion both end states are drawn, still.
+    Leaving the node clears it."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, reduced_motion=motion)
+    try:
+        page = context.new_page()
+        open_ready(page, site_url)
+        page.evaluate("() => window.ganlab.train(50)")
+        assert page.evaluate(MORPH)[0] == 0
+        page.locator("#node-generator").hover()
+        redraw(page, 3)
+        first = page.evaluate(MORPH)
+        page.wait_for_timeout(500)
+        later = page.evaluate(MORPH)
+        assert first[0] > 200 and later[0] > 200, (first, later)
+        if motion == "reduce":
+            assert later[1] == first[1] and later[2] is None, "reduced motion moved"
+        else:
+            assert later[1] != first[1] and later[2] != first[2], "the grid did not flow"
+        page.mouse.move(5, 5)
+        redraw(page, 3)
+        assert page.evaluate(MORPH)[0] == 0
+        page.locator("#node-generator").focus()            # the keyboard's way in
+        redraw(page, 3)
+        assert page.evaluate(MORPH)[0] > 200
+    finally:
+        context.close()
+
+
 def test_a_message_goes_with_the_next_action_or_after_its_time(page, site_url, open_ready):
     """A toast stays while the learner only moves (Tab, Shift) and goes with the next
     action, a key or a press; left alone, it goes after its seconds."""
