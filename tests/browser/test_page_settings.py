@@ -226,7 +226,9 @@ def test_loading_a_bad_model_file_changes_nothing(page, site_url, open_ready, tm
     junk = tmp_path / "junk.json"
     junk.write_text("<html>")
     page.set_input_files("#load-model", str(junk))
-    expect(page.locator("#message")).to_contain_text("not valid JSON")
+    # In plain words, with where the file goes wrong (as the issue puts it: "not valid JSON (line 1)").
+    expect(page.locator("#message")).to_contain_text(
+        "Model not loaded: junk.json: not a ganlab model file: it is not valid JSON (line 1, column 1")
     assert snapshot(page)["fake"] == before["fake"] and snapshot(page)["epoch"] == 7
 
 
