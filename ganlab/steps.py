@@ -1,7 +1,7 @@
 """The D and G steps bound to one model: each a fixed list of NumPy calls on arrays
 looked up once.
 
-`Trainer.d_step` and `Trainer.g_step` run a `StepPlan` (a step in pieces does not:
+`Trainer.epoch`, `d_step` and `g_step` run a `StepPlan` (a step in pieces does not:
 see Trainer.epoch_steps). A plan makes exactly the NumPy calls that
 `nn.MLP.forward`, `backward` and `input_grad` make, on the same kind of buffers,
 so it gives the same numbers to the last bit (tests/test_steps.py); the maths, as
@@ -13,9 +13,8 @@ dict lookup each cost a fraction of one). Every buffer, view and function a step
 touches is looked up here once, when the plan is made, and each call is either a
 `functools.partial` with all its arguments bound or a call of the one array that
 changes from step to step (the samples drawn, the loss's gradient). In Pyodide at
-the defaults an epoch takes 5-8 % less time than the same calls made through the
-network's methods (`python tools/benchpage.py --engine-only` prints the engine's
-time per epoch).
+the defaults an epoch takes 5-11 % less time than the same calls made through the
+network's methods (`python tools/engineab.py --before c7e3d18` compares the two).
 
 A plan holds on to its model's arrays: the trainer makes a new one whenever the
 settings, the model or its parameter arrays change (`Trainer._kit`).
