@@ -93,7 +93,7 @@ class Lesson:
         out = dict(COUNTS)
         for name, value in self.settings().items():
             s = BY_NAME[name]
-            out[name] = s.choice_label(value) if s.choices else plain(value)
+            out[name] = s.shown(value)
         out.update({c.key: c.shown for c in self.claims})
         return out
 
@@ -147,13 +147,10 @@ def describe(changes: dict) -> str:
     parts = []
     for name, value in changes.items():
         s = BY_NAME[name]
-        shown = s.choice_label(value) if s.choices else plain(value)
-        label = s.label
-        if s.group in ("generator", "discriminator"):       # "Units": whose?
-            label = f"{s.group} {label.lower()}"
-        elif label[1:2].islower():                          # "Data set", not "D optimiser"
+        label = s.title                                     # "Generator units": whose?
+        if label[1:2].islower():            # mid-sentence: "data set", not "d optimiser"
             label = label[0].lower() + label[1:]
-        parts.append(f"{label} {shown}")
+        parts.append(f"{label} {s.shown(value)}")
     return "the defaults, then " + ", ".join(parts)
 
 

@@ -76,6 +76,13 @@ class Setting:
             return f"{self.group.capitalize()} {self.label.lower()}"
         return self.label
 
+    def shown(self, value) -> str:
+        """A value of this setting in the page's words: a choice by its label, a number
+        as a learner reads it ("3", "0.05", "1,000")."""
+        if self.choices:
+            return self.choice_label(value)
+        return f"{value:,}" if isinstance(value, int) else f"{value:,g}"
+
     @property
     def flag(self) -> str:
         """The command-line flag: the name with dashes."""

@@ -74,15 +74,14 @@ def backward(net: MLP, b: Batch, params: bool = True, input_out=None):
             calls.append(partial(_matmul(net.fast[k]), dz, net.WT[k], da_inner))
         calls += activation_grad_calls(net.activation, b.aug[k], da, scratch)
         dz = da_inner
-    top = (_matmul(net.fast_dw[last]), b.augT[last], net.dWb[last],
-           _matmul(net.fast[last]), net.WT[last], b.grad(last)[1]) if last else None
+    dw, aT, dWb = _matmul(net.fast_dw[last]), b.augT[last], net.dWb[last]
+    dh, WT, h_grad = _matmul(net.fast[last]), net.WT[last], b.grad(last)[1] if last else None
     dw0, dx = _matmul(net.fast_dw[0]), _matmul(net.fast[0])
     dWb0, WT0 = net.dWb[0], net.WT[0]
 
     def run(d_out, a0T) -> None:
         z = d_out
-        if top is not None:
-            dw, aT, dWb, dh, WT, h_grad = top
+        if last:            # the top hidden layer's products, then the calls below it
             if params:
                 dw(aT, d_out, dWb)
             dh(d_out, WT, h_grad)

@@ -125,7 +125,7 @@ class App:
         was_reset = bool(diff) and self.trainer.update(diff)
         self.sync()
         if diff:
-            what = ", ".join(f"{BY_NAME[k].title} {_value_words(k, v)}" for k, v in diff.items())
+            what = ", ".join(f"{BY_NAME[k].title} {BY_NAME[k].shown(v)}" for k, v in diff.items())
             text = f"Settings from the address: {what}" + (" (a new model)." if was_reset else ".")
         else:
             text = "The address names the settings already in use."
@@ -559,13 +559,6 @@ class App:
             "real": t.show_real.tolist(),
             "wasm_bytes": _wasm_bytes(),
         })
-
-
-def _value_words(name: str, value) -> str:
-    """A setting's value in the page's words (a choice by its label)."""
-    setting = BY_NAME[name]
-    return setting.choice_label(value) if setting.choices else f"{value:g}" if isinstance(
-        value, float) else str(value)
 
 
 def _object(**members):

@@ -161,10 +161,11 @@ def metrics_sentence(trainer) -> str:
         if _verdict[:2] != [h, quality[0]]:
             _verdict[:] = [h, quality[0], metrics.verdict(quality[1], quality[2],
                                                           _modes(trainer, quality[0]))]
-        # The epoch said once when both records are of the same epoch.
-        when = "" if quality[0] == row[0] else f"At epoch {quality[0]:,}: "
         v = _verdict[2]
-        text += f" {when}{v[0].upper() + v[1:] if not when else v}."
+        if quality[0] == row[0]:    # both records of the same epoch: it is said once
+            text += f" {v[0].upper()}{v[1:]}."
+        else:
+            text += f" At epoch {quality[0]:,}: {v}."
     return text
 
 
